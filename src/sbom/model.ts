@@ -224,10 +224,29 @@ export interface PythonEnvironment {
   markers: Record<string, string>;
 }
 
+/**
+ * Where a requirements or lock file tells the installer to look for packages: the facts `raygate pins`
+ * judges for dependency confusion and transport safety.
+ */
+export interface IndexDeclaration {
+  kind:
+    | 'index-url'
+    | 'extra-index-url'
+    | 'find-links'
+    | 'trusted-host'
+    | 'no-index'
+    | 'index-strategy'
+    | 'lock-source';
+  /** URL, host or option value as written (credentials in URLs are redacted by the cataloger). */
+  value: string;
+  location: Location;
+}
+
 export interface ScanResult {
   target: TargetDescription;
   packages: Package[];
   relationships: Relationship[];
   problems: Problem[];
   environments: PythonEnvironment[];
+  indexes: IndexDeclaration[];
 }

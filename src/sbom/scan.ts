@@ -1,7 +1,14 @@
 import { describeError, isRaygateError } from '../shared/errors.ts';
 import { LIMITS } from '../shared/limits.ts';
 import type { CatalogContext, Cataloger } from './catalogers/cataloger.ts';
-import type { Package, Problem, PythonEnvironment, Relationship, ScanResult } from './model.ts';
+import type {
+  IndexDeclaration,
+  Package,
+  Problem,
+  PythonEnvironment,
+  Relationship,
+  ScanResult,
+} from './model.ts';
 import type { FileTree, Source } from './sources/file-tree.ts';
 
 /**
@@ -87,14 +94,16 @@ async function catalogTree(tree: FileTree, options: ScanOptions): Promise<Omit<S
   const packages: Package[] = [];
   const relationships: Relationship[] = [];
   const environments: PythonEnvironment[] = [];
+  const indexes: IndexDeclaration[] = [];
   for (const output of outputs) {
     if (!output) continue;
     packages.push(...output.packages);
     relationships.push(...output.relationships);
     problems.push(...output.problems);
     environments.push(...output.environments);
+    indexes.push(...output.indexes);
   }
-  return { packages, relationships, problems, environments };
+  return { packages, relationships, problems, environments, indexes };
 }
 
 async function runJob(
@@ -113,6 +122,7 @@ async function runJob(
       packages: [],
       relationships: [],
       environments: [],
+      indexes: [],
       problems: [problemFrom(error, path, cataloger.name)],
     };
   }
@@ -130,6 +140,7 @@ async function runJob(
       relationships: result.relationships,
       problems,
       environments: result.environments ?? [],
+      indexes: result.indexes ?? [],
     };
   } catch (error) {
     // A cataloger must turn bad input into problems; a throw is a bug, reported so the scan still finishes.
@@ -137,6 +148,7 @@ async function runJob(
       packages: [],
       relationships: [],
       environments: [],
+      indexes: [],
       problems: [
         {
           code: 'SBOM_CATALOGER_FAILED',

@@ -1,4 +1,4 @@
-import type { Package, Problem, PythonEnvironment, Relationship } from '../model.ts';
+import type { IndexDeclaration, Package, Problem, PythonEnvironment, Relationship } from '../model.ts';
 
 /**
  * Tags choose which catalogers run for a target: `installed` catalogers read what is on disk in an
@@ -30,6 +30,8 @@ export interface ParseResult {
   problems: Problem[];
   /** Installed Python environments this file revealed (interpreter version, markers). */
   environments?: PythonEnvironment[];
+  /** Index options the file declares (requirements `--index-url`, lock-file sources). */
+  indexes?: IndexDeclaration[];
 }
 
 export interface Cataloger {

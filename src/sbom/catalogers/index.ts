@@ -1,0 +1,13 @@
+import type { InventoryProcessor } from '../scan.ts';
+import type { Cataloger, CatalogerTag } from './cataloger.ts';
+
+/** Every cataloger raygate has. Adding a format is one folder plus one line here. */
+export const CATALOGERS: readonly Cataloger[] = [];
+
+/** Cross-cataloger steps, run in this order after every file is parsed. */
+export const PROCESSORS: readonly InventoryProcessor[] = [];
+
+/** The catalogers carrying any of `tags`, in registry order. */
+export function selectCatalogers(tags: readonly CatalogerTag[]): Cataloger[] {
+  return CATALOGERS.filter((c) => c.tags.some((t) => tags.includes(t)));
+}
