@@ -4,7 +4,9 @@ import { parseRequirement, pinnedVersion, RequirementSyntaxError } from '../../.
 
 describe('parseRequirement', () => {
   it('parses name, extras, clauses and marker', () => {
-    const r = parseRequirement('Uvicorn[Standard, http2] >=0.20 , <1; python_version < "3.12" and extra == "serve"');
+    const r = parseRequirement(
+      'Uvicorn[Standard, http2] >=0.20 , <1; python_version < "3.12" and extra == "serve"',
+    );
     assert.equal(r.name, 'uvicorn');
     assert.equal(r.rawName, 'Uvicorn');
     assert.deepEqual(r.extras, ['standard', 'http2']);
@@ -44,7 +46,12 @@ describe('parseRequirement', () => {
 
 describe('evaluateMarker', () => {
   const env = {
-    values: { python_version: '3.11', python_full_version: '3.11.7', sys_platform: 'linux', os_name: 'posix' },
+    values: {
+      python_version: '3.11',
+      python_full_version: '3.11.7',
+      sys_platform: 'linux',
+      os_name: 'posix',
+    },
     extras: new Set(['data']),
   };
   const cases: [string, boolean | undefined][] = [

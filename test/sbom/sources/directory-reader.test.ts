@@ -18,9 +18,13 @@ describe('directorySource', () => {
   afterEach(() => cleanup());
 
   const open = (want = (p: string) => p.endsWith('METADATA') || p.endsWith('.txt'), maxDepth = 64) =>
-    directorySource(path.join(dir, 'root'), { type: 'directory', name: 'root' }, {
-      limits: { maxEntries: 1000, maxDepth },
-    }).open(want);
+    directorySource(
+      path.join(dir, 'root'),
+      { type: 'directory', name: 'root' },
+      {
+        limits: { maxEntries: 1000, maxDepth },
+      },
+    ).open(want);
 
   it('lists wanted files in path order with tree paths', async () => {
     const tree = await open();
