@@ -41,7 +41,12 @@ function versionOf(pkg: Package): string {
 
 function typeOf(pkg: Package, vendored: boolean): string {
   const m = pkg.metadata;
-  const type = m.kind === 'python-installed' || m.kind === 'python-declared' ? m.format : m.kind;
+  const type =
+    m.kind === 'python-installed' || m.kind === 'python-declared'
+      ? m.format
+      : m.kind === 'conda'
+        ? (m.declared ?? 'conda-meta')
+        : m.kind;
   return vendored ? `${type}, vendored` : type;
 }
 
