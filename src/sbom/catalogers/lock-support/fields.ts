@@ -1,0 +1,40 @@
+/** Narrowing helpers for parsed TOML/JSON/YAML values, which are untrusted and may have any shape. */
+
+export type Table = Record<string, unknown>;
+
+export function isTable(value: unknown): value is Table {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+export function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A string, or a number/boolean written where a string was expected (`version = 1.0` in hand-edited files) is not one. */
+export function stringField(table: Table, key: string): string | undefined {
+  return asString(table[key]);
+}
+
+export function tableField(table: Table, key: string): Table | undefined {
+  const value = table[key];
+  return isTable(value) ? value : undefined;
+}
+
+export function arrayField(table: Table, key: string): unknown[] | undefined {
+  const value = table[key];
+  return Array.isArray(value) ? value : undefined;
+}
+
+/** Describes a value's type for messages: `a number`, `an array`, … */
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Date) return 'a date';
+  if (typeof value === 'object') return 'a table';
+  return `a ${typeof value}`;
+}
+
+/** Own keys of a table, excluding prototype-polluting ones a hostile file might carry. */
+export function safeKeys(table: Table): string[] {
+  return Object.keys(table).filter((k) => k !== '__proto__' && k !== 'constructor' && k !== 'prototype');
+}
