@@ -1,5 +1,5 @@
 import { decodeText, looksBinary } from '../../../shared/text.ts';
-import { decodeLockText } from './text.ts';
+import { baseName, decodeLockText } from './text.ts';
 import type { ProblemLog } from './problems.ts';
 
 export type DeclaredFormat =
@@ -40,6 +40,7 @@ function ownerOfUnknown(path: string): DeclaredFormat | undefined {
   if (/\.toml$/i.test(path)) return 'pylock';
   if (/\.json$/i.test(path)) return 'pip-report';
   if (/\.ya?ml$/i.test(path)) return 'conda-environment';
+  if (!baseName(path).includes('.')) return 'conda-explicit';
   return undefined;
 }
 
