@@ -71,7 +71,8 @@ export function parseMatchSpec(input: string): CondaMatchSpec | undefined {
       spec.versionSpec = `=${version.trim()}`;
     }
   } else if (/^[<>!~]/.test(rest)) {
-    const [range, build] = rest.split(/\s+/);
+    const [range, build, extra] = rest.split(/\s+/);
+    if (extra !== undefined) return undefined;
     spec.versionSpec = range;
     if (build) spec.build = build;
   } else {

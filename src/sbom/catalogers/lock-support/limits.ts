@@ -9,6 +9,12 @@ export const LOCK_LIMITS = {
   maxTomlDepth: 64,
   /** Most YAML aliases expanded in one document: a handful is normal, an alias bomb needs thousands. */
   maxYamlAliases: 100,
+  /** Most locked versions of one name a dependency entry is matched against (forks have 2–5). */
+  maxCandidates: 64,
+  /** Most dependency edges read from one file. */
+  maxEdges: 1_000_000,
+  /** Most steps of the group-reachability walk over a lock graph. */
+  maxGraphSteps: 5_000_000,
   /** Most artifacts (wheels, sdists) kept per package: torch has ~40 wheels per release. */
   maxArtifactsPerPackage: 2_000,
 } as const;

@@ -26,16 +26,32 @@ export type LockProblemCode =
   | 'CONDA_ENV_PIP_LINE_INVALID'
   | 'CONDA_ENV_PIP_INCLUDE_NOT_FOLLOWED';
 
+/** Problems of one code listed per file; a hostile file could otherwise produce one per entry. */
+const MAX_PER_CODE = 100;
+
 /** Collects the problems of one file, each carrying the file's path. */
 export class ProblemLog {
   readonly problems: Problem[] = [];
   readonly path: string;
+  readonly #perCode = new Map<string, number>();
 
   constructor(path: string) {
     this.path = path;
   }
 
   add(code: LockProblemCode, severity: ProblemSeverity, message: string, line?: number): void {
+    const seen = (this.#perCode.get(code) ?? 0) + 1;
+    this.#perCode.set(code, seen);
+    if (seen > MAX_PER_CODE + 1) return;
+    if (seen === MAX_PER_CODE + 1) {
+      this.problems.push({
+        code,
+        severity,
+        message: `${this.path} has more than ${MAX_PER_CODE} ${code} problems; the rest are not listed.`,
+        path: this.path,
+      });
+      return;
+    }
     const problem: Problem = { code, severity, message, path: this.path };
     if (line !== undefined) problem.line = line;
     this.problems.push(problem);

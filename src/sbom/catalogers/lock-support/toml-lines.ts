@@ -36,23 +36,14 @@ export function arrayTableLines(
   }
   if (headers.length === names.length) return headers;
 
+  // One pass: every `name = "…"` line, then each entry takes the first one after the previous entry's.
+  const nameLines = linesByCapture(lines, /(?:^|[{,\s])name\s*=\s*["']([^"']*)["']/);
   const out: (number | undefined)[] = [];
   let from = 0;
   for (const name of names) {
-    if (name === undefined) {
-      out.push(undefined);
-      continue;
-    }
-    const pattern = new RegExp(`(^|[{,\\s])name\\s*=\\s*["']${escapeRegExp(name)}["']`);
-    let found: number | undefined;
-    for (let i = from; i < lines.length; i++) {
-      if (pattern.test(lines[i]!)) {
-        found = i + 1;
-        from = i + 1;
-        break;
-      }
-    }
+    const found = name === undefined ? undefined : firstAtOrAfter(nameLines.get(name), from + 1);
     out.push(found);
+    if (found !== undefined) from = found;
   }
   return out;
 }
@@ -65,6 +56,41 @@ function countOf(line: string, needle: string): number {
 
 export function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * For each value the pattern's first group captures, the 1-based lines where it occurs (ascending). One
+ * pass over the text, so locating N entries costs one scan, not N.
+ */
+export function linesByCapture(lines: readonly string[], pattern: RegExp): Map<string, number[]> {
+  const global = new RegExp(
+    pattern.source,
+    pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`,
+  );
+  const out = new Map<string, number[]>();
+  for (let i = 0; i < lines.length; i++) {
+    // Every occurrence on the line counts: minified JSON has them all on line 1.
+    for (const m of lines[i]!.matchAll(global)) {
+      if (m[1] === undefined) continue;
+      const list = out.get(m[1]);
+      if (!list) out.set(m[1], [i + 1]);
+      else if (list[list.length - 1] !== i + 1) list.push(i + 1);
+    }
+  }
+  return out;
+}
+
+/** The first line in an ascending list that is at or after `line`. */
+export function firstAtOrAfter(list: readonly number[] | undefined, line: number): number | undefined {
+  if (!list) return undefined;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return list[lo];
 }
 
 /** 1-based line of the first line matching `pattern`, or undefined. */

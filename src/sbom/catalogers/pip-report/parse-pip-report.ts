@@ -11,7 +11,7 @@ import { LOCK_LIMITS } from '../lock-support/limits.ts';
 import { ProblemLog } from '../lock-support/problems.ts';
 import { declaredPythonPackage, type PythonSource } from '../lock-support/python-package.ts';
 import { claimDeclaredText } from '../lock-support/sniff.ts';
-import { escapeRegExp, firstLineMatching } from '../lock-support/toml-lines.ts';
+import { firstAtOrAfter, linesByCapture } from '../lock-support/toml-lines.ts';
 import { redactUrl } from '../lock-support/urls.ts';
 
 export const PIP_REPORT_CATALOGER = 'pip-report';
@@ -64,9 +64,10 @@ export function parsePipReport(path: string, bytes: Uint8Array, conventional: bo
 
   const items: ReportItem[] = [];
   const seen = new Set<string>();
+  const nameLines = linesByCapture(text.split('\n'), /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/);
   let fromLine = 1;
   raw.forEach((value, i) => {
-    const item = readItem(value, i, path, text, fromLine, log);
+    const item = readItem(value, i, path, nameLines, fromLine, log);
     if (!item) return;
     fromLine = item.package.locations[0]?.line ?? fromLine;
     if (seen.has(item.package.id)) {
@@ -89,7 +90,7 @@ function readItem(
   value: unknown,
   index: number,
   path: string,
-  text: string,
+  nameLines: Map<string, number[]>,
   fromLine: number,
   log: ProblemLog,
 ): ReportItem | undefined {
@@ -107,7 +108,7 @@ function readItem(
     );
     return undefined;
   }
-  const line = firstLineMatching(text, new RegExp(`"name"\\s*:\\s*"${escapeRegExp(rawName)}"`), fromLine);
+  const line = firstAtOrAfter(nameLines.get(rawName), fromLine);
   const { source, artifacts, editable } = readDownloadInfo(
     value.download_info,
     value.is_direct === true,

@@ -8,7 +8,7 @@ import { LOCK_LIMITS } from '../lock-support/limits.ts';
 import { ProblemLog } from '../lock-support/problems.ts';
 import { declaredPythonPackage, isProjectItself, type PythonSource } from '../lock-support/python-package.ts';
 import { claimDeclaredText } from '../lock-support/sniff.ts';
-import { escapeRegExp, firstLineMatching } from '../lock-support/toml-lines.ts';
+import { firstAtOrAfter, linesByCapture } from '../lock-support/toml-lines.ts';
 import { isWebUrl, redactUrl } from '../lock-support/urls.ts';
 
 export const PIPFILE_LOCK_CATALOGER = 'pipfile-lock';
@@ -47,6 +47,8 @@ export function parsePipfileLock(path: string, bytes: Uint8Array, conventional: 
   const sources = readSources(meta.sources, text);
   result.indexes = sourceDeclarations(sources, path);
 
+  // Every `"key": {` line once; entries take the first after their category's key (approximate).
+  const keyLines = linesByCapture(text.split('\n'), /"((?:[^"\\]|\\.)*)"\s*:\s*\{/);
   const merged = new Map<string, Merged>();
   let count = 0;
   for (const section of safeKeys(doc)) {
@@ -59,7 +61,7 @@ export function parsePipfileLock(path: string, bytes: Uint8Array, conventional: 
       );
       continue;
     }
-    const sectionLine = firstLineMatching(text, new RegExp(`^\\s*"${escapeRegExp(section)}"\\s*:`));
+    const sectionLine = firstAtOrAfter(keyLines.get(section), 1) ?? 1;
     for (const key of safeKeys(entries)) {
       if (++count > LOCK_LIMITS.maxEntries) {
         log.error(
@@ -68,7 +70,7 @@ export function parsePipfileLock(path: string, bytes: Uint8Array, conventional: 
         );
         break;
       }
-      const line = firstLineMatching(text, new RegExp(`"${escapeRegExp(key)}"\\s*:\\s*\\{`), sectionLine);
+      const line = firstAtOrAfter(keyLines.get(key), sectionLine);
       const input = readEntry(key, entries[key], sources, path, line, log);
       if (!input) continue;
       const identity = `${normalizePythonName(key)}\u0000${input.version ?? ''}\u0000${JSON.stringify(input.source ?? null)}`;
@@ -192,12 +194,13 @@ function readSource(entry: Table, sources: readonly Source[]): PythonSource | un
 
 function readSources(value: unknown, text: string): Source[] {
   if (!Array.isArray(value)) return [];
+  const urlLines = linesByCapture(text.split('\n'), /"url"\s*:\s*"((?:[^"\\]|\\.)*)"/);
   const out: Source[] = [];
   for (const s of value) {
     if (!isTable(s) || typeof s.url !== 'string') continue;
     const source: Source = { url: redactUrl(s.url), verifySsl: s.verify_ssl !== false };
     if (typeof s.name === 'string') source.name = s.name;
-    const line = firstLineMatching(text, new RegExp(`"url"\\s*:\\s*"${escapeRegExp(s.url)}"`));
+    const line = firstAtOrAfter(urlLines.get(s.url), 1);
     if (line !== undefined) source.line = line;
     out.push(source);
   }

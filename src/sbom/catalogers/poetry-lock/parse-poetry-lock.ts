@@ -2,7 +2,7 @@ import type { DistributionArtifact, IndexDeclaration, Package } from '../../mode
 import { isValidPythonName, normalizePythonName } from '../../python/names.ts';
 import type { ParseResult } from '../cataloger.ts';
 import { describeType, isTable, safeKeys, stringField, type Table } from '../lock-support/fields.ts';
-import { EdgeSet } from '../lock-support/graph.ts';
+import { EdgeSet, NameIndex } from '../lock-support/graph.ts';
 import { artifactKind, boundArtifacts, parseHashString } from '../lock-support/hashes.ts';
 import { LOCK_LIMITS } from '../lock-support/limits.ts';
 import { ProblemLog } from '../lock-support/problems.ts';
@@ -87,14 +87,13 @@ export function parsePoetryLock(path: string, bytes: Uint8Array, conventional: b
     if (entry) entries.push(entry);
   });
 
-  const byName = new Map<string, PoetryEntry[]>();
-  for (const e of entries) byName.set(e.name, [...(byName.get(e.name) ?? []), e]);
+  const index = new NameIndex(entries);
   const metadataFiles = isTable(metadata.files) ? normalizedKeys(metadata.files) : undefined;
   const rootExtras = readRootExtras(doc.extras);
 
   const seenIds = new Set<string>();
   entries.forEach((e, i) => {
-    const several = (byName.get(e.name)?.length ?? 0) > 1;
+    const several = index.count(e.name) > 1;
     const files = e.files !== undefined ? e.files : metadataFiles?.get(e.name);
     const artifacts = readFiles(files, e, several, log);
     const groups = [...e.groups, ...(rootExtras.get(e.name) ?? [])];
@@ -134,10 +133,16 @@ export function parsePoetryLock(path: string, bytes: Uint8Array, conventional: b
       for (const n of e.extras.get(extra) ?? []) enabled.add(n);
     for (const dep of e.dependencies) {
       if (dep.optional && !enabled.has(dep.name)) continue;
-      for (const target of pickVersions(byName.get(dep.name) ?? [], dep.constraints)) {
+      for (const target of pickVersions(index.find(dep.name) ?? [], dep.constraints)) {
         if (e.package && target.package) edges.add(e.package.id, target.package.id);
       }
     }
+  }
+  if (edges.full) {
+    log.error(
+      'LOCK_TOO_MANY_ENTRIES',
+      `${path} describes more than ${LOCK_LIMITS.maxEdges} dependency edges; the rest are dropped.`,
+    );
   }
   result.relationships = edges.edges;
   result.indexes = sourceDeclarations(entries, path);

@@ -2,7 +2,7 @@ import type { DistributionArtifact, IndexDeclaration, Package } from '../../mode
 import { isValidPythonName, normalizePythonName } from '../../python/names.ts';
 import type { ParseResult } from '../cataloger.ts';
 import { describeType, isTable, stringField, type Table } from '../lock-support/fields.ts';
-import { EdgeSet } from '../lock-support/graph.ts';
+import { EdgeSet, NameIndex } from '../lock-support/graph.ts';
 import { boundArtifacts, fileNameOf, parseHashTable } from '../lock-support/hashes.ts';
 import { LOCK_LIMITS } from '../lock-support/limits.ts';
 import { ProblemLog } from '../lock-support/problems.ts';
@@ -87,21 +87,26 @@ export function parsePylock(path: string, bytes: Uint8Array, conventional: boole
   });
   result.packages = entries.map((e) => e.package);
 
+  const index = new NameIndex(entries.map((e) => ({ name: e.name, version: e.version, entry: e })));
   const edges = new EdgeSet();
   for (const e of entries) {
     for (const dep of e.dependencies) {
-      const targets = entries.filter(
-        (t) => t.name === dep.name && (dep.version === undefined || t.version === dep.version),
-      );
+      const targets = index.find(dep.name, dep.version) ?? [];
       if (targets.length === 0) {
         log.warn(
           'LOCK_DEPENDENCY_UNRESOLVED',
-          `${e.name} depends on ${dep.name}, which the lock does not list.`,
+          `${e.name} depends on ${dep.name}, which the lock does not list or cannot tell apart.`,
           e.line,
         );
       }
-      for (const t of targets) edges.add(e.package.id, t.package.id);
+      for (const t of targets) edges.add(e.package.id, t.entry.package.id);
     }
+  }
+  if (edges.full) {
+    log.error(
+      'LOCK_TOO_MANY_ENTRIES',
+      `${path} describes more than ${LOCK_LIMITS.maxEdges} dependency edges; the rest are dropped.`,
+    );
   }
   result.relationships = edges.edges;
   result.indexes = indexDeclarations(entries, path);

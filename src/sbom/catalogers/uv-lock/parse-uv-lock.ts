@@ -2,7 +2,7 @@ import type { DistributionArtifact, IndexDeclaration, Package } from '../../mode
 import { isValidPythonName, normalizePythonName } from '../../python/names.ts';
 import type { ParseResult } from '../cataloger.ts';
 import { describeType, isTable, safeKeys, stringField, type Table } from '../lock-support/fields.ts';
-import { EdgeSet } from '../lock-support/graph.ts';
+import { EdgeSet, NameIndex } from '../lock-support/graph.ts';
 import { boundArtifacts, fileNameOf, parseHashString } from '../lock-support/hashes.ts';
 import { LOCK_LIMITS } from '../lock-support/limits.ts';
 import { ProblemLog } from '../lock-support/problems.ts';
@@ -90,26 +90,26 @@ export function parseUvLock(path: string, bytes: Uint8Array, conventional: boole
 
   const members = readMembers(doc.manifest);
   const isRoot = (e: UvEntry) => e.source.isProjectRoot || members.has(e.name);
-  const byName = new Map<string, UvEntry[]>();
-  for (const e of entries) byName.set(e.name, [...(byName.get(e.name) ?? []), e]);
+  const index = new NameIndex(entries);
   const reported = new Set<string>();
-  const resolve = (dep: UvDependency, from: UvEntry): UvEntry[] => {
-    const candidates = byName.get(dep.name) ?? [];
-    const matched = candidates.filter(
-      (c) =>
-        (dep.version === undefined || c.version === dep.version) &&
-        (dep.source === undefined || c.source.key === dep.source),
-    );
+  const resolve = (dep: UvDependency, from: UvEntry): readonly UvEntry[] => {
+    const found = index.find(dep.name, dep.version);
+    const matched =
+      found === undefined || dep.source === undefined
+        ? found
+        : found.filter((c) => c.source.key === dep.source);
     const key = `${from.name}@${from.version ?? ''}\u0000${dep.name}@${dep.version ?? ''}`;
-    if (matched.length === 0 && !reported.has(key)) {
+    if ((matched === undefined || matched.length === 0) && !reported.has(key)) {
       reported.add(key);
       log.warn(
         'LOCK_DEPENDENCY_UNRESOLVED',
-        `${from.rawName} depends on ${dep.name}${dep.version ? ` ${dep.version}` : ''}, which the lock does not list.`,
+        matched === undefined
+          ? `${from.rawName} depends on ${dep.name}, which the lock holds at too many versions to tell apart.`
+          : `${from.rawName} depends on ${dep.name}${dep.version ? ` ${dep.version}` : ''}, which the lock does not list.`,
         from.line,
       );
     }
-    return matched;
+    return matched ?? [];
   };
 
   // Extras some entry asks of a package turn its matching optional-dependencies into real edges.
@@ -122,7 +122,7 @@ export function parseUvLock(path: string, bytes: Uint8Array, conventional: boole
   for (const e of entries) {
     for (const dep of allDeps(e)) {
       if (dep.extras.length === 0) continue;
-      for (const target of byName.get(dep.name) ?? []) {
+      for (const target of index.find(dep.name, dep.version) ?? []) {
         const set = requestedExtras.get(target) ?? new Set<string>();
         dep.extras.forEach((x) => set.add(x));
         requestedExtras.set(target, set);
@@ -134,7 +134,7 @@ export function parseUvLock(path: string, bytes: Uint8Array, conventional: boole
     return [...e.dependencies, ...[...e.optional].filter(([x]) => extras.has(x)).flatMap(([, d]) => d)];
   };
 
-  const groups = reachabilityGroups(entries.filter(isRoot), activeDeps, (dep, from) => resolve(dep, from));
+  const groups = reachabilityGroups(entries.filter(isRoot), activeDeps, resolve, log);
 
   const seenIds = new Set<string>();
   entries.forEach((e, i) => {
@@ -164,6 +164,12 @@ export function parseUvLock(path: string, bytes: Uint8Array, conventional: boole
     for (const dep of activeDeps(e)) {
       for (const target of resolve(dep, e)) if (target.package) edges.add(e.package.id, target.package.id);
     }
+  }
+  if (edges.full) {
+    log.error(
+      'LOCK_TOO_MANY_ENTRIES',
+      `${path} describes more than ${LOCK_LIMITS.maxEdges} dependency edges; the rest are dropped.`,
+    );
   }
   result.relationships = edges.edges;
   result.indexes = registryDeclarations(entries, path);
@@ -304,7 +310,8 @@ function readMembers(manifest: unknown): Set<string> {
 function reachabilityGroups(
   roots: readonly UvEntry[],
   activeDeps: (e: UvEntry) => UvDependency[],
-  resolve: (dep: UvDependency, from: UvEntry) => UvEntry[],
+  resolve: (dep: UvDependency, from: UvEntry) => readonly UvEntry[],
+  log: ProblemLog,
 ): Map<UvEntry, Set<string>> {
   const labels = new Map<UvEntry, Set<string>>();
   const queue: [UvEntry, string][] = [];
@@ -322,9 +329,20 @@ function reachabilityGroups(
     for (const [group, deps] of root.dev)
       for (const dep of deps) for (const t of resolve(dep, root)) reach(t, group);
   }
-  while (queue.length > 0) {
-    const [entry, label] = queue.shift()!;
-    for (const dep of activeDeps(entry)) for (const t of resolve(dep, entry)) reach(t, label);
+  let steps = 0;
+  for (let head = 0; head < queue.length; head++) {
+    const [entry, label] = queue[head]!;
+    for (const dep of activeDeps(entry)) {
+      if (++steps > LOCK_LIMITS.maxGraphSteps) {
+        log.warn(
+          'LOCK_TOO_MANY_ENTRIES',
+          `The dependency graph is too large to label every package's groups; groups are incomplete.`,
+        );
+        queue.length = 0;
+        break;
+      }
+      for (const t of resolve(dep, entry)) reach(t, label);
+    }
   }
   for (const root of roots) labels.delete(root);
   return labels;
