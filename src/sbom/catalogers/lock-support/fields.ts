@@ -6,23 +6,10 @@ export function isTable(value: unknown): value is Table {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
-export function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
 /** A string, or a number/boolean written where a string was expected (`version = 1.0` in hand-edited files) is not one. */
 export function stringField(table: Table, key: string): string | undefined {
-  return asString(table[key]);
-}
-
-export function tableField(table: Table, key: string): Table | undefined {
   const value = table[key];
-  return isTable(value) ? value : undefined;
-}
-
-export function arrayField(table: Table, key: string): unknown[] | undefined {
-  const value = table[key];
-  return Array.isArray(value) ? value : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** Describes a value's type for messages: `a number`, `an array`, … */

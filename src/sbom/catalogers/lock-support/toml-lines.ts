@@ -54,7 +54,7 @@ function countOf(line: string, needle: string): number {
   return n;
 }
 
-export function escapeRegExp(value: string): string {
+function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -91,11 +91,4 @@ export function firstAtOrAfter(list: readonly number[] | undefined, line: number
     else hi = mid;
   }
   return list[lo];
-}
-
-/** 1-based line of the first line matching `pattern`, or undefined. */
-export function firstLineMatching(text: string, pattern: RegExp, fromLine = 1): number | undefined {
-  const lines = text.split('\n');
-  for (let i = Math.max(0, fromLine - 1); i < lines.length; i++) if (pattern.test(lines[i]!)) return i + 1;
-  return undefined;
 }
