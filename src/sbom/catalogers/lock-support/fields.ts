@@ -6,7 +6,7 @@ export function isTable(value: unknown): value is Table {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
-/** A string, or a number/boolean written where a string was expected (`version = 1.0` in hand-edited files) is not one. */
+/** A string field's value; a number or array where a string belongs (`version = 1.0`) gives undefined. */
 export function stringField(table: Table, key: string): string | undefined {
   const value = table[key];
   return typeof value === 'string' ? value : undefined;

@@ -25,6 +25,8 @@ interface UvDependency {
 
 interface UvEntry {
   rawName: string;
+  /** A forked lock's `resolution-markers`: the environments this entry is for. */
+  marker?: string;
   name: string;
   version?: string;
   source: UvSource;
@@ -146,6 +148,7 @@ export function parseUvLock(path: string, bytes: Uint8Array, conventional: boole
         location: e.line === undefined ? { path } : { path, line: e.line },
         rawName: e.rawName,
         version: e.version,
+        marker: e.marker,
         source: e.source.source,
         artifacts: boundArtifacts(e.artifacts, log, e.rawName, e.line),
         groups: [...(groups.get(e) ?? [])],
@@ -206,7 +209,7 @@ function readEntry(value: unknown, line: number | undefined, log: ProblemLog): U
   }
   if (version === '') version = undefined;
   const where = `${rawName}`;
-  return {
+  const entry: UvEntry = {
     rawName,
     name: normalizePythonName(rawName),
     version,
@@ -222,6 +225,12 @@ function readEntry(value: unknown, line: number | undefined, log: ProblemLog): U
     dev: readDependencyGroups(value['dev-dependencies'], `${where} dev-dependencies`, log, line),
     artifacts: readArtifacts(value, log, line),
   };
+  const markers = Array.isArray(value['resolution-markers'])
+    ? value['resolution-markers'].filter((m): m is string => typeof m === 'string' && m !== '')
+    : [];
+  if (markers.length > 0)
+    entry.marker = markers.length === 1 ? markers[0] : markers.map((m) => `(${m})`).join(' or ');
+  return entry;
 }
 
 function readDependencyList(value: unknown, where: string, log: ProblemLog, line?: number): UvDependency[] {

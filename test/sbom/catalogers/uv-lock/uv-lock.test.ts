@@ -209,6 +209,7 @@ describe('uv-lock cataloger', () => {
       'name = "numpy"',
       'version = "1.26.4"',
       'source = { registry = "https://pypi.org/simple" }',
+      'resolution-markers = ["python_full_version < \'3.10\'"]',
       '',
       '[[package]]',
       'name = "numpy"',
@@ -231,8 +232,10 @@ describe('uv-lock cataloger', () => {
       assert.deepEqual(edges(result), ['scipy@1.13.1 -> numpy@2.2.0']);
       assert.deepEqual(
         result.packages.map((p) => p.locations[0]!.line),
-        [14, 19, 24],
+        [14, 20, 25],
       );
+      assert.equal(declared(result.packages[0]!).marker, "python_full_version < '3.10'");
+      assert.equal(declared(result.packages[1]!).marker, undefined);
     });
   });
 
