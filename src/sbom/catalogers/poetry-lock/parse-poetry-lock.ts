@@ -193,10 +193,13 @@ function readEntry(value: unknown, line: number | undefined, log: ProblemLog): P
   return entry;
 }
 
-/** Lock 2.1 `groups = [...]`; 1.x `category = "main" | "dev"`. */
+/** Lock 2.1 `groups = [...]`, 1.x `category`, plus `optional` for packages only an extra installs. */
 function readGroups(value: Table, log: ProblemLog, line?: number): string[] {
-  if (Array.isArray(value.groups)) return value.groups.filter((g): g is string => typeof g === 'string');
-  if (typeof value.category === 'string') return [value.category];
+  const optional = value.optional === true ? ['optional'] : [];
+  if (Array.isArray(value.groups)) {
+    return [...value.groups.filter((g): g is string => typeof g === 'string'), ...optional];
+  }
+  if (typeof value.category === 'string') return [value.category, ...optional];
   if (value.groups !== undefined || value.category !== undefined) {
     log.warn(
       'LOCK_FIELD_INVALID',
@@ -204,7 +207,7 @@ function readGroups(value: Table, log: ProblemLog, line?: number): string[] {
       line,
     );
   }
-  return [];
+  return optional;
 }
 
 /** A marker string, or lock 2.1's per-group table `{main = "…", dev = "…"}` (joined with `or`). */

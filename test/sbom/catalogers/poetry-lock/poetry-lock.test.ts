@@ -87,6 +87,15 @@ describe('poetry-lock cataloger', () => {
       ]);
     });
 
+    it("adds 'optional' to the groups of a package only an extra installs", async () => {
+      const result = await parseFixture(
+        poetryLockCataloger,
+        'poetry-lock/scalibr/optional-package.lock',
+        '/poetry.lock',
+      );
+      assert.deepEqual(declared(only(result, 'numpy')).groups, ['main', 'optional']);
+    });
+
     it('reads empty and names-outside-package-block files', async () => {
       assert.deepEqual(
         (await parseFixture(poetryLockCataloger, 'poetry-lock/scalibr/empty.lock', '/poetry.lock')).packages,
@@ -141,7 +150,7 @@ describe('poetry-lock cataloger', () => {
         'redis@5.2.1 -> async-timeout@5.0.1',
       ]);
       assert.deepEqual(declared(only(result, 'faker')).groups, ['dev', 'test']);
-      assert.deepEqual(declared(only(result, 'redis')).groups, ['caching', 'main']);
+      assert.deepEqual(declared(only(result, 'redis')).groups, ['caching', 'main', 'optional']);
       assert.equal(declared(only(result, 'protobuf')).artifacts!.length, 11);
       assert.equal(
         declared(only(result, 'async-timeout')).marker,
