@@ -22,7 +22,7 @@ describe('conda-explicit cataloger', () => {
       }
       assert.equal(condaExplicitCataloger.fileRequired('/env/requirements.txt'), false);
       assert.equal(
-        condaExplicitCataloger.fileRequired('/opt/conda/pkgs/foo-1.0-0/info/spec-file.txt'),
+        condaExplicitCataloger.fileRequired('/home/ray/anaconda3/pkgs/foo-1.0-0/info/spec-file.txt'),
         false,
       );
       assert.equal(condaExplicitCataloger.fileAccepted!('/env/packages'), true);
