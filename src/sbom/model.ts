@@ -69,7 +69,29 @@ export interface DirectUrl {
 }
 
 export type PythonDeclaredFormat =
-  'requirements' | 'uv-lock' | 'poetry-lock' | 'pipfile-lock' | 'pylock' | 'pip-report';
+  | 'requirements'
+  | 'uv-lock'
+  | 'poetry-lock'
+  | 'pipfile-lock'
+  | 'pylock'
+  | 'pip-report'
+  /** The `pip:` sub-list of a conda environment.yml. */
+  | 'conda-environment';
+
+/**
+ * One file a lock allows installing for a package (a wheel, an sdist, an archive): where it lives and its
+ * digests. A lock usually lists several per package (one wheel per platform plus the sdist); their hashes
+ * describe those files, not the package, so they stay here (CycloneDX: `distribution` external references
+ * with hashes) and only a package with exactly one artifact carries that artifact's hashes as its own.
+ */
+export interface DistributionArtifact {
+  kind: 'wheel' | 'sdist' | 'archive';
+  /** File name (`requests-2.32.3-py3-none-any.whl`) when the lock gives or implies one. */
+  filename?: string;
+  /** Download URL or path as the lock gives it, credentials redacted. */
+  url?: string;
+  hashes: Hash[];
+}
 
 export interface PythonDeclaredMetadata {
   kind: 'python-declared';
@@ -89,6 +111,8 @@ export interface PythonDeclaredMetadata {
   index?: string;
   /** Dependency groups / categories (`dev`, `main`, extras) the lock file assigns. */
   groups?: string[];
+  /** Files the lock allows for this package, with their hashes (see DistributionArtifact). */
+  artifacts?: DistributionArtifact[];
 }
 
 export interface CondaMetadata {
@@ -106,6 +130,8 @@ export interface CondaMetadata {
   prefix?: string;
   /** Where it was declared, for lock/environment files. */
   declared?: 'environment-yml' | 'explicit';
+  /** The match spec as written in an environment file (`numpy=1.26`, `conda-forge::python>=3.10`). */
+  spec?: string;
   url?: string;
 }
 
