@@ -156,4 +156,14 @@ function addDeclared(pkg: Package, metadata: PythonDeclaredMetadata, add: Add, a
         ? CDX.pipenvCategory
         : RAYGATE.declaredGroup;
   addAll(groupProperty, metadata.groups);
+  // Artifacts with an absolute URL become distribution references; the rest (poetry lists file names
+  // only) keep their hashes here, one `<file> <algorithm>:<hex>` per hash.
+  addAll(
+    RAYGATE.declaredArtifact,
+    (metadata.artifacts ?? [])
+      .filter((a) => a.url === undefined || !URL.canParse(a.url))
+      .flatMap((a) =>
+        a.hashes.map((h) => `${a.filename ?? a.url ?? a.kind} ${h.algorithm}:${h.value.toLowerCase()}`),
+      ),
+  );
 }

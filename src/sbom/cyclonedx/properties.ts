@@ -32,6 +32,7 @@ export const RAYGATE = {
   invalidPurl: 'raygate:invalid-purl',
   /** `<algorithm>:<hex>`, when a source gives several digests of one algorithm (one per artifact). */
   artifactHash: 'raygate:artifact-hash',
+  declaredArtifact: 'raygate:declared:artifact',
 
   pythonMetadataFormat: 'raygate:python:metadata-format',
   pythonRawName: 'raygate:python:raw-name',

@@ -141,6 +141,11 @@ function externalReferences(pkg: Package): Models.ExternalReference[] {
       metadata.url,
       metadata.vcs ? Enums.ExternalReferenceType.VCS : Enums.ExternalReferenceType.Distribution,
     );
+    // A lock lists every file it accepts for the package (wheels per platform, the sdist), each with its
+    // own hashes: those are distributions of the component, not the component's own hash.
+    for (const artifact of metadata.artifacts ?? []) {
+      add(artifact.url, Enums.ExternalReferenceType.Distribution, hashDictionary(artifact.hashes));
+    }
   } else if (metadata.kind === 'conda') {
     add(metadata.url, Enums.ExternalReferenceType.Distribution);
   }
@@ -151,6 +156,17 @@ function externalReferences(pkg: Package): Models.ExternalReference[] {
 function absoluteUrl(url: string | undefined): string | undefined {
   if (url === undefined || !URL.canParse(url)) return undefined;
   return new URL(url).href;
+}
+
+/** The first valid value per algorithm: CycloneDX holds one hash per algorithm on a reference. */
+function hashDictionary(hashes: readonly Hash[]): Models.HashDictionary | undefined {
+  const entries = new Map<Enums.HashAlgorithm, string>();
+  for (const hash of [...hashes].sort((a, b) => compareStrings(a.algorithm, b.algorithm))) {
+    const value = hash.value.toLowerCase();
+    const algorithm = HASH_ALGORITHMS[hash.algorithm];
+    if (!entries.has(algorithm) && isHexDigest(hash.algorithm, value)) entries.set(algorithm, value);
+  }
+  return entries.size > 0 ? new Models.HashDictionary(entries) : undefined;
 }
 
 /** PEP 610 writes an archive hash as `<algorithm>=<hex>`. */
