@@ -2,7 +2,9 @@ import { describeError, isRaygateError } from '../shared/errors.ts';
 import { LIMITS } from '../shared/limits.ts';
 import type { CatalogContext, Cataloger } from './catalogers/cataloger.ts';
 import type {
+  DeclaredConstraint,
   IndexDeclaration,
+  InstallerOption,
   Package,
   Problem,
   PythonEnvironment,
@@ -95,6 +97,8 @@ async function catalogTree(tree: FileTree, options: ScanOptions): Promise<Omit<S
   const relationships: Relationship[] = [];
   const environments: PythonEnvironment[] = [];
   const indexes: IndexDeclaration[] = [];
+  const constraints: DeclaredConstraint[] = [];
+  const installerOptions: InstallerOption[] = [];
   for (const output of outputs) {
     if (!output) continue;
     packages.push(...output.packages);
@@ -102,8 +106,18 @@ async function catalogTree(tree: FileTree, options: ScanOptions): Promise<Omit<S
     problems.push(...output.problems);
     environments.push(...output.environments);
     indexes.push(...output.indexes);
+    constraints.push(...(output.constraints ?? []));
+    installerOptions.push(...(output.installerOptions ?? []));
   }
-  return { packages, relationships, problems, environments, indexes };
+  return {
+    packages,
+    relationships,
+    problems,
+    environments,
+    indexes,
+    ...(constraints.length > 0 ? { constraints } : {}),
+    ...(installerOptions.length > 0 ? { installerOptions } : {}),
+  };
 }
 
 async function runJob(
@@ -141,6 +155,8 @@ async function runJob(
       problems,
       environments: result.environments ?? [],
       indexes: result.indexes ?? [],
+      ...(result.constraints ? { constraints: result.constraints } : {}),
+      ...(result.installerOptions ? { installerOptions: result.installerOptions } : {}),
     };
   } catch (error) {
     // A cataloger must turn bad input into problems; a throw is a bug, reported so the scan still finishes.

@@ -1,8 +1,9 @@
 import type { InventoryProcessor } from '../scan.ts';
 import type { Cataloger, CatalogerTag } from './cataloger.ts';
+import { requirementsCataloger } from './requirements/index.ts';
 
 /** Every cataloger raygate has. Adding a format is one folder plus one line here. */
-export const CATALOGERS: readonly Cataloger[] = [];
+export const CATALOGERS: readonly Cataloger[] = [requirementsCataloger];
 
 /** Cross-cataloger steps, run in this order after every file is parsed. */
 export const PROCESSORS: readonly InventoryProcessor[] = [];
