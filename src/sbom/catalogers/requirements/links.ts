@@ -1,3 +1,4 @@
+import { isHexDigest } from '../../../shared/digest.ts';
 import type { Hash, HashAlgorithm } from '../../model.ts';
 
 /**
@@ -84,13 +85,6 @@ const LINK_HASHES: Record<string, HashAlgorithm> = {
   sha384: 'sha384',
   sha512: 'sha512',
 };
-export const HEX_LENGTH: Record<HashAlgorithm, number> = {
-  md5: 32,
-  sha1: 40,
-  sha256: 64,
-  sha384: 96,
-  sha512: 128,
-};
 
 /** Hashes in the URL fragment (`#sha256=…`), which pip checks the download against. Invalid ones are skipped. */
 export function fragmentHashes(url: string): { hashes: Hash[]; invalid: string[] } {
@@ -102,14 +96,10 @@ export function fragmentHashes(url: string): { hashes: Hash[]; invalid: string[]
       if (key.toLowerCase() === 'sha224') invalid.push(`${key}=${value}`);
       continue;
     }
-    if (isHexDigest(algorithm, value)) hashes.push({ algorithm, value: value.toLowerCase() });
+    if (isHexDigest(algorithm, value.toLowerCase())) hashes.push({ algorithm, value: value.toLowerCase() });
     else invalid.push(`${key}=${value}`);
   }
   return { hashes, invalid };
-}
-
-export function isHexDigest(algorithm: HashAlgorithm, value: string): boolean {
-  return value.length === HEX_LENGTH[algorithm] && /^[0-9a-f]+$/i.test(value);
 }
 
 /** The last path segment of a URL or path, percent-decoded. */

@@ -95,6 +95,8 @@ export function parseOptionWords(words: readonly string[]): ParsedOptions {
           if (i + 1 >= words.length) return { options, ignored, error: `${spec.long[0]} needs a value` };
           value = words[++i]!;
         }
+        const invalid = invalidValue(spec.key, value);
+        if (invalid) return { options, ignored, error: invalid };
         options.push({ key: spec.key, value });
       } else {
         if (eq >= 0) return { options, ignored, error: `${spec.long[0]} takes no value` };
@@ -108,12 +110,22 @@ export function parseOptionWords(words: readonly string[]): ParsedOptions {
         if (i + 1 >= words.length) return { options, ignored, error: `-${word[1]} needs a value` };
         value = words[++i]!;
       }
+      const invalid = invalidValue(spec.key, value);
+      if (invalid) return { options, ignored, error: invalid };
       options.push({ key: spec.key, value });
     } else {
       ignored.push(word);
     }
   }
   return { options, ignored };
+}
+
+/** pip validates `--config-settings` while parsing: a value without `=` fails the whole file. */
+function invalidValue(key: OptionKey, value: string): string | undefined {
+  if (key === 'config-settings' && !value.includes('=')) {
+    return `--config-settings ${value} is not of the form KEY=VALUE`;
+  }
+  return undefined;
 }
 
 function matchLong(given: string): { spec: OptionSpec } | { error: string } {

@@ -1,3 +1,4 @@
+import { isHexDigest } from '../../../shared/digest.ts';
 import { LIMITS } from '../../../shared/limits.ts';
 import type {
   DeclaredConstraint,
@@ -12,7 +13,6 @@ import { redactUrlCredentials } from '../../python/url-credentials.ts';
 import { dirnameOf, resolveInside } from '../../sources/paths.ts';
 import type { CatalogContext, ParseResult } from '../cataloger.ts';
 import { decodeRequirementsText } from './decode.ts';
-import { isHexDigest } from './links.ts';
 import { type LogicalLine, splitLogicalLines } from './logical-lines.ts';
 import { longNameOf, type OptionKey, type ParsedOption, parseOptionWords } from './options.ts';
 import { parseEditable, parseRequirementLine, type SpecResult } from './requirement-spec.ts';
@@ -168,21 +168,21 @@ async function parseLine(
   }
   const { args, options: optionText } = breakArgsOptions(line.text);
   const words = splitShellWords(optionText);
-  if ('error' in words) {
+  const parsed =
+    'error' in words
+      ? { options: [], ignored: [], error: `cannot split the options: ${words.error}` }
+      : parseOptionWords(words.words);
+  if (parsed.error !== undefined) {
+    // pip refuses the whole file; the requirement before the options is still what the file declares.
     report(
       walk,
       path,
       at,
       'REQUIREMENTS_OPTION_INVALID',
       'error',
-      `Line ${at}: cannot split the options: ${words.error}.`,
+      `Line ${at}: ${parsed.error}; pip refuses the file.`,
     );
-    return;
-  }
-  const parsed = parseOptionWords(words.words);
-  if (parsed.error !== undefined) {
-    report(walk, path, at, 'REQUIREMENTS_OPTION_INVALID', 'error', `Line ${at}: ${parsed.error}.`);
-    return;
+    if (args === '') return;
   }
   if (parsed.ignored.length > 0) {
     report(
@@ -252,7 +252,7 @@ function hashOptions(walk: Walk, path: string, at: number, options: readonly Par
         'error',
         `Line ${at}: --hash=${clip(value)} is not sha256:, sha384: or sha512: followed by a digest; pip refuses the file.`,
       );
-    } else if (!isHexDigest(algorithm, digest)) {
+    } else if (!isHexDigest(algorithm, digest.toLowerCase())) {
       report(
         walk,
         path,
