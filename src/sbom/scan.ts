@@ -206,12 +206,19 @@ function finish(result: ScanResult): ScanResult {
       (a, b) =>
         compareStrings(a.from, b.from) || compareStrings(a.type, b.type) || compareStrings(a.to, b.to),
     );
-  const problems = [...result.problems].sort(
-    (a, b) =>
-      compareStrings(a.path ?? '', b.path ?? '') ||
-      compareStrings(a.code, b.code) ||
-      compareStrings(a.message, b.message),
-  );
+  // The same problem seen from two starting files (an include cycle in a folder scan) is reported once.
+  const problemKeys = new Set<string>();
+  const problems = result.problems
+    .filter((p) => {
+      const key = [p.path, p.line, p.code, p.message, p.severity, p.cataloger].join('\u0000');
+      return problemKeys.has(key) ? false : (problemKeys.add(key), true);
+    })
+    .sort(
+      (a, b) =>
+        compareStrings(a.path ?? '', b.path ?? '') ||
+        compareStrings(a.code, b.code) ||
+        compareStrings(a.message, b.message),
+    );
   const envKeys = new Set<string>();
   const environments = result.environments
     .filter((e) => (envKeys.has(e.sitePackages) ? false : (envKeys.add(e.sitePackages), true)))

@@ -47,6 +47,13 @@ const INSTALLER_OPTIONS = new Set<OptionKey>([
 const REQUIREMENT_OPTIONS = new Set<OptionKey>(['hash', 'global-option', 'config-settings']);
 const EDITABLE_OPTIONS = new Set<OptionKey>(['config-settings']);
 
+/** One file on the way from the starting file to the current one, and the line that included it. */
+interface IncludeStep {
+  path: string;
+  /** Line of the previous file's `-r`/`-c` that led here (absent for the starting file). */
+  via?: number;
+}
+
 interface Walk {
   context: CatalogContext;
   cataloger: string;
@@ -83,7 +90,7 @@ export async function parseRequirementsFile(
     problemCounts: new Map(),
     visited: new Set([`r:${path}`]),
   };
-  await parseFile(walk, path, bytes, false, [path]);
+  await parseFile(walk, path, bytes, false, [{ path }]);
   const result: ParseResult = {
     packages: walk.packages,
     relationships: [],
@@ -100,7 +107,7 @@ async function parseFile(
   path: string,
   bytes: Uint8Array,
   constraint: boolean,
-  chain: readonly string[],
+  chain: readonly IncludeStep[],
 ): Promise<void> {
   const decoded = decodeRequirementsText(bytes);
   if (decoded.kind === 'binary') {
@@ -152,7 +159,7 @@ async function parseLine(
   path: string,
   line: LogicalLine,
   constraint: boolean,
-  chain: readonly string[],
+  chain: readonly IncludeStep[],
 ): Promise<void> {
   const at = line.line;
   if (line.envVars.length > 0) {
@@ -333,7 +340,7 @@ async function optionLine(
   path: string,
   at: number,
   options: readonly ParsedOption[],
-  chain: readonly string[],
+  chain: readonly IncludeStep[],
 ): Promise<void> {
   // pip follows the first -r (else the first -c) of a line and does nothing else with that line.
   const include = options.find((o) => o.key === 'requirement') ?? options.find((o) => o.key === 'constraint');
@@ -382,7 +389,7 @@ async function followInclude(
   path: string,
   at: number,
   include: ParsedOption,
-  chain: readonly string[],
+  chain: readonly IncludeStep[],
 ): Promise<void> {
   const written = include.value ?? '';
   const nestedConstraint = include.key === 'constraint';
@@ -418,12 +425,8 @@ async function followInclude(
   if (resolved === undefined) {
     return refuse('REQUIREMENTS_INCLUDE_ESCAPES', 'climbs out of the scanned folder; not read.');
   }
-  if (chain.includes(resolved)) {
-    return refuse(
-      'REQUIREMENTS_INCLUDE_CYCLE',
-      `closes an include cycle (${[...chain, resolved].join(' -> ')}); not read again.`,
-    );
-  }
+  const loopStart = chain.findIndex((step) => step.path === resolved);
+  if (loopStart >= 0) return reportCycle(walk, chain.slice(loopStart), path, at);
   if (chain.length > LIMITS.maxIncludeDepth) {
     return refuse(
       'REQUIREMENTS_INCLUDE_TOO_DEEP',
@@ -441,7 +444,32 @@ async function followInclude(
   walk.visited.add(key);
   const bytes = await walk.context.read(resolved);
   if (bytes === undefined) return refuse('REQUIREMENTS_INCLUDE_UNREADABLE', `(${resolved}) cannot be read.`);
-  await parseFile(walk, resolved, bytes, nestedConstraint, [...chain, resolved]);
+  await parseFile(walk, resolved, bytes, nestedConstraint, [...chain, { path: resolved, via: at }]);
+}
+
+/**
+ * Reports an include cycle the same way whichever of its files the walk started from (a folder scan
+ * starts from each of them): at the include that enters the cycle's first file in path order.
+ */
+function reportCycle(
+  walk: Walk,
+  loop: readonly IncludeStep[],
+  closingPath: string,
+  closingLine: number,
+): void {
+  const paths = loop.map((step) => step.path);
+  const first = paths.indexOf([...paths].sort()[0]!);
+  const [edgePath, edgeLine] =
+    first === 0 ? [closingPath, closingLine] : [paths[first - 1]!, loop[first]!.via!];
+  const ordered = [...paths.slice(first), ...paths.slice(0, first), paths[first]!];
+  report(
+    walk,
+    edgePath,
+    edgeLine,
+    'REQUIREMENTS_INCLUDE_CYCLE',
+    'error',
+    `Line ${edgeLine} of ${edgePath} closes an include cycle (${ordered.join(' -> ')}); each file is read once.`,
+  );
 }
 
 function ignoreOptions(

@@ -159,6 +159,75 @@ describe('requirements cataloger', () => {
     });
   });
 
+  describe('when a file sets installer options', () => {
+    it("records every global option pip accepts, and uv's --index-strategy with a warning", async () => {
+      const result = await scanFiles(
+        {
+          'requirements.txt': [
+            '--no-index',
+            '--prefer-binary --require-hashes',
+            '--no-binary=:all: --use-feature fast-deps',
+            '--index-strategy unsafe-best-match',
+            '-i https://pypi.test/simple --extra-index-url=https://x.test/simple',
+          ].join('\n'),
+        },
+        'requirements.txt',
+      );
+      assert.deepEqual(
+        result.indexes.map((i) => [i.kind, i.value, i.location.line]),
+        [
+          ['no-index', '', 1],
+          ['index-strategy', 'unsafe-best-match', 4],
+          ['index-url', 'https://pypi.test/simple', 5],
+          ['extra-index-url', 'https://x.test/simple', 5],
+        ],
+      );
+      assert.deepEqual(
+        result.installerOptions?.map((o) => [o.name, o.value, o.location.line]),
+        [
+          ['--prefer-binary', undefined, 2],
+          ['--require-hashes', undefined, 2],
+          ['--no-binary', ':all:', 3],
+          ['--use-feature', 'fast-deps', 3],
+        ],
+      );
+      assert.deepEqual(problemCodes(result), ['REQUIREMENTS_OPTION_NOT_PIP@/requirements.txt:4']);
+    });
+  });
+
+  describe('when URLs name their project in other ways', () => {
+    it('reads #egg= on archive URLs, and needs it on editable VCS URLs', async () => {
+      const result = await scanFiles(
+        {
+          'requirements.txt': [
+            'https://h.test/archive/main.zip#egg=from-egg',
+            'https://h.test/dl/legacy-pkg-2.1.tar.gz',
+            'hg+https://hg.test/repo@tip#egg=hgpkg',
+            '-e git+https://h.test/org/noname.git@main',
+            '-e https://h.test/not-editable.zip',
+            'https://h.test/archive/1.0.zip',
+          ].join('\n'),
+        },
+        'requirements.txt',
+      );
+      assert.deepEqual(
+        result.packages.map((p) => [p.name, p.locations[0]!.line, meta(p).url]),
+        [
+          ['from-egg', 1, 'https://h.test/archive/main.zip#egg=from-egg'],
+          ['hgpkg', 3, 'hg+https://hg.test/repo@tip#egg=hgpkg'],
+          ['legacy-pkg', 2, 'https://h.test/dl/legacy-pkg-2.1.tar.gz'],
+        ],
+      );
+      assert.deepEqual(meta(byName(result, 'hgpkg')).vcs, { vcs: 'hg', ref: 'tip', immutable: false });
+      assert.deepEqual(problemCodes(result), [
+        'REQUIREMENTS_NAME_INFERRED@/requirements.txt:2',
+        'REQUIREMENTS_REQUIREMENT_INVALID@/requirements.txt:4',
+        'REQUIREMENTS_REQUIREMENT_INVALID@/requirements.txt:5',
+        'REQUIREMENTS_UNNAMED@/requirements.txt:6',
+      ]);
+    });
+  });
+
   describe('when options are misplaced', () => {
     it('ignores options pip ignores, and says so', async () => {
       const result = await scanFiles(
@@ -310,11 +379,21 @@ describe('requirements cataloger', () => {
         result.packages.map((p) => p.name),
         ['a', 'b', 'root'],
       );
-      assert.deepEqual(problemCodes(result), [
-        'REQUIREMENTS_INCLUDE_CYCLE@/b.txt:1',
-        'REQUIREMENTS_INCLUDE_CYCLE@/b.txt:2',
-      ]);
-      assert.match(result.problems[0]!.message, /\/requirements\.txt -> \/a\.txt -> \/b\.txt -> \/a\.txt/);
+      assert.deepEqual(
+        result.problems.map((p) => [p.code, `${p.path}:${p.line}`, p.message]),
+        [
+          [
+            'REQUIREMENTS_INCLUDE_CYCLE',
+            '/b.txt:1',
+            'Line 1 of /b.txt closes an include cycle (/a.txt -> /b.txt -> /a.txt); each file is read once.',
+          ],
+          [
+            'REQUIREMENTS_INCLUDE_CYCLE',
+            '/requirements.txt:1',
+            'Line 1 of /requirements.txt closes an include cycle (/a.txt -> /b.txt -> /requirements.txt -> /a.txt); each file is read once.',
+          ],
+        ],
+      );
     });
 
     it('reports a file that includes itself', async () => {
@@ -394,6 +473,18 @@ describe('requirements cataloger', () => {
         ['pypi:app@1:/requirements.txt:2', 'pypi:base@2:/requirements-base.txt:1'],
       );
       assert.deepEqual(result.problems, []);
+    });
+
+    it('reports a cycle between two requirements files once, whichever file the scan starts from', async () => {
+      const result = await scanFolder({
+        'requirements-a.txt': 'a==1\n-r requirements-b.txt\n',
+        'requirements-b.txt': '-r requirements-a.txt\nb==1\n',
+      });
+      assert.deepEqual(
+        result.packages.map((p) => p.name),
+        ['a', 'b'],
+      );
+      assert.deepEqual(problemCodes(result), ['REQUIREMENTS_INCLUDE_CYCLE@/requirements-b.txt:1']);
     });
 
     it('leaves a conda explicit spec file to the conda cataloger', async () => {
