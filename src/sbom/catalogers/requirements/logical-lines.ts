@@ -17,6 +17,8 @@ export interface LogicalLines {
   lines: LogicalLine[];
   /** Lines longer than the bound, dropped (their first physical line numbers). */
   tooLong: number[];
+  /** Set when the file has more logical lines than asked for: the physical line where reading stopped. */
+  truncatedAt?: number;
 }
 
 // Python's str.splitlines boundaries, control characters included on purpose.
@@ -25,12 +27,21 @@ const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 const WHITESPACE = /\s/;
 const ENV_VAR = /\$\{([A-Z0-9_]+)\}/g;
 
-export function splitLogicalLines(text: string, maxLength: number): LogicalLines {
-  const physical = text.split(LINE_BREAK);
-  if (physical.length > 0 && physical[physical.length - 1] === '') physical.pop();
+/** Physical lines, as `str.splitlines` yields them (no empty line after a final break), one at a time. */
+function* physicalLines(text: string): Generator<string> {
+  const breaks = new RegExp(LINE_BREAK.source, 'g');
+  let start = 0;
+  for (let m = breaks.exec(text); m; m = breaks.exec(text)) {
+    yield text.slice(start, m.index);
+    start = m.index + m[0].length;
+  }
+  if (start < text.length) yield text.slice(start);
+}
 
-  const lines: LogicalLine[] = [];
-  const tooLong: number[] = [];
+/** Splits `text` into at most `maxLines` logical lines, each at most `maxLength` characters. */
+export function splitLogicalLines(text: string, maxLength: number, maxLines = Infinity): LogicalLines {
+  const result: LogicalLines = { lines: [], tooLong: [] };
+  const { lines, tooLong } = result;
   let parts: string[] = [];
   let length = 0;
   let first = 0;
@@ -43,6 +54,10 @@ export function splitLogicalLines(text: string, maxLength: number): LogicalLines
     }
     const cleaned = stripComment(joined).trim();
     if (cleaned === '') return;
+    if (lines.length >= maxLines) {
+      result.truncatedAt ??= line;
+      return;
+    }
     const envVars = [...cleaned.matchAll(ENV_VAR)].map((m) => m[1]!);
     lines.push({ line, text: cleaned, envVars });
   };
@@ -55,9 +70,10 @@ export function splitLogicalLines(text: string, maxLength: number): LogicalLines
     } else parts.push(piece);
   };
 
-  for (let i = 0; i < physical.length; i++) {
-    let raw = physical[i]!;
-    const number = i + 1;
+  let number = 0;
+  for (let raw of physicalLines(text)) {
+    number++;
+    if (result.truncatedAt !== undefined) break;
     const comment = isCommentLine(raw);
     if (!raw.endsWith('\\') || comment) {
       // A comment line ends a continuation; the leading space makes sure the comment is stripped later.
@@ -75,7 +91,7 @@ export function splitLogicalLines(text: string, maxLength: number): LogicalLines
     }
   }
   if (parts.length > 0 || overflow) emit(first, parts.join(''), overflow);
-  return { lines, tooLong };
+  return result;
 }
 
 /** True when the line is a comment: optional whitespace, then `#`. */

@@ -21,6 +21,11 @@ import { toConstraint, toPackage } from './to-package.ts';
 
 /** Included files read for one starting file, at most: a real project has a handful. */
 export const MAX_INCLUDED_FILES = 256;
+/**
+ * Requirement and option lines read for one starting file and its includes: real locks have hundreds;
+ * millions of one-line requirements in a 16 MiB file would cost gigabytes.
+ */
+export const MAX_LOGICAL_LINES = 50_000;
 /** Problems reported per file before the rest are summarised: garbage input must not flood the report. */
 export const MAX_PROBLEMS_PER_FILE = 50;
 
@@ -65,6 +70,8 @@ interface Walk {
   problemCounts: Map<string, number>;
   /** `r:` or `c:` + path of every file read, so a file included twice is read once per mode. */
   visited: Set<string>;
+  /** Logical lines that may still be read (MAX_LOGICAL_LINES in all). */
+  linesLeft: number;
 }
 
 /**
@@ -89,6 +96,7 @@ export async function parseRequirementsFile(
     problems: [],
     problemCounts: new Map(),
     visited: new Set([`r:${path}`]),
+    linesLeft: MAX_LOGICAL_LINES,
   };
   await parseFile(walk, path, bytes, false, [{ path }]);
   const result: ParseResult = {
@@ -131,7 +139,22 @@ async function parseFile(
       `${path} is not UTF-8; read as Latin-1. pip decodes it with the locale's encoding, which may differ.`,
     );
   }
-  const { lines, tooLong } = splitLogicalLines(decoded.text, LIMITS.maxLineLength);
+  const { lines, tooLong, truncatedAt } = splitLogicalLines(
+    decoded.text,
+    LIMITS.maxLineLength,
+    walk.linesLeft,
+  );
+  walk.linesLeft -= lines.length;
+  if (truncatedAt !== undefined) {
+    report(
+      walk,
+      path,
+      truncatedAt,
+      'REQUIREMENTS_TOO_MANY_LINES',
+      'error',
+      `Stopped reading ${path} at line ${truncatedAt}: more than ${MAX_LOGICAL_LINES} requirement and option lines in all.`,
+    );
+  }
   for (const line of tooLong) {
     report(
       walk,

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  MAX_INCLUDED_FILES,
+  MAX_LOGICAL_LINES,
+} from '../../../../src/sbom/catalogers/requirements/parse-requirements.ts';
 import { LIMITS } from '../../../../src/shared/limits.ts';
 import { makeTempDir } from '../../../support/temp-dir.ts';
 import { byName, meta, problemCodes, scanFile, scanFiles, scanFolder, writeTree } from './scan-files.ts';
@@ -565,6 +569,32 @@ describe('requirements cataloger', () => {
         assert.ok(ms < 3000, `${line.slice(0, 20)}… took ${Math.round(ms)} ms`);
         assert.ok(result.problems.length <= 2);
       }
+    });
+
+    it(`reads at most ${MAX_LOGICAL_LINES} requirement lines, so a file of millions cannot exhaust memory`, async () => {
+      const lines = Array.from({ length: MAX_LOGICAL_LINES + 10 }, (_, i) => `p${i}==1`).join('\n');
+      const result = await scanFiles({ 'requirements.txt': lines }, 'requirements.txt');
+      assert.equal(result.packages.length, MAX_LOGICAL_LINES);
+      assert.deepEqual(problemCodes(result), [
+        `REQUIREMENTS_TOO_MANY_LINES@/requirements.txt:${MAX_LOGICAL_LINES + 1}`,
+      ]);
+    });
+
+    it(`reads at most ${MAX_INCLUDED_FILES} included files`, async () => {
+      const files: Record<string, string> = {};
+      const top: string[] = [];
+      for (let i = 0; i < MAX_INCLUDED_FILES + 3; i++) {
+        files[`inc/f${i}.txt`] = `pkg${i}==1\n`;
+        top.push(`-r inc/f${i}.txt`);
+      }
+      files['requirements.txt'] = top.join('\n');
+      const result = await scanFiles(files, 'requirements.txt');
+      assert.equal(result.packages.length, MAX_INCLUDED_FILES);
+      assert.deepEqual(problemCodes(result), [
+        `REQUIREMENTS_INCLUDE_TOO_MANY@/requirements.txt:${MAX_INCLUDED_FILES + 1}`,
+        `REQUIREMENTS_INCLUDE_TOO_MANY@/requirements.txt:${MAX_INCLUDED_FILES + 2}`,
+        `REQUIREMENTS_INCLUDE_TOO_MANY@/requirements.txt:${MAX_INCLUDED_FILES + 3}`,
+      ]);
     });
 
     it('caps the problems one file can report', async () => {

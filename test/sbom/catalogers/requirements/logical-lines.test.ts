@@ -86,6 +86,15 @@ describe('splitLogicalLines', () => {
       assert.deepEqual(result.tooLong, [2, 3]);
     });
 
+    it('stops after the number of logical lines asked for and says where', () => {
+      const result = splitLogicalLines('# c\na\n\nb\nc\nd\n', 100, 2);
+      assert.deepEqual(
+        result.lines.map((l) => l.text),
+        ['a', 'b'],
+      );
+      assert.equal(result.truncatedAt, 5);
+    });
+
     it('stays linear on a megabyte of whitespace, backslashes or hashes', () => {
       for (const ch of [' ', '\\', '#', ' #']) {
         const text = `${ch.repeat(1_000_000)}x\n`;
