@@ -268,6 +268,35 @@ export interface IndexDeclaration {
   location: Location;
 }
 
+/**
+ * A version constraint from a pip constraints file (`-c`): it narrows what may be installed but adds no
+ * package, so it is kept apart from `packages` for the reports that judge pins.
+ */
+export interface DeclaredConstraint {
+  /** PEP 503-normalised. */
+  name: string;
+  rawName: string;
+  specifier: string;
+  /** True when the constraint names exactly one version (`==` without wildcard, `===`). */
+  pinned: boolean;
+  version?: string;
+  marker?: string;
+  url?: string;
+  hashes: Hash[];
+  location: Location;
+}
+
+/**
+ * An installer option a requirements file sets that is not an index (`--require-hashes`, `--pre`,
+ * `--only-binary`, ...), or an include (`-r`/`-c`) with the path or URL as written.
+ */
+export interface InstallerOption {
+  /** The option's long name as pip spells it (`--require-hashes`, `--requirement`). */
+  name: string;
+  value?: string;
+  location: Location;
+}
+
 export interface ScanResult {
   target: TargetDescription;
   packages: Package[];
@@ -275,4 +304,8 @@ export interface ScanResult {
   problems: Problem[];
   environments: PythonEnvironment[];
   indexes: IndexDeclaration[];
+  /** Pins from constraints files (`-c`); absent when no cataloger reported any. */
+  constraints?: DeclaredConstraint[];
+  /** Installer options from requirements files; absent when no cataloger reported any. */
+  installerOptions?: InstallerOption[];
 }

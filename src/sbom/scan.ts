@@ -2,7 +2,9 @@ import { describeError, isRaygateError } from '../shared/errors.ts';
 import { LIMITS } from '../shared/limits.ts';
 import type { CatalogContext, Cataloger } from './catalogers/cataloger.ts';
 import type {
+  DeclaredConstraint,
   IndexDeclaration,
+  InstallerOption,
   Package,
   Problem,
   PythonEnvironment,
@@ -95,6 +97,8 @@ async function catalogTree(tree: FileTree, options: ScanOptions): Promise<Omit<S
   const relationships: Relationship[] = [];
   const environments: PythonEnvironment[] = [];
   const indexes: IndexDeclaration[] = [];
+  const constraints: DeclaredConstraint[] = [];
+  const installerOptions: InstallerOption[] = [];
   for (const output of outputs) {
     if (!output) continue;
     packages.push(...output.packages);
@@ -102,8 +106,18 @@ async function catalogTree(tree: FileTree, options: ScanOptions): Promise<Omit<S
     problems.push(...output.problems);
     environments.push(...output.environments);
     indexes.push(...output.indexes);
+    constraints.push(...(output.constraints ?? []));
+    installerOptions.push(...(output.installerOptions ?? []));
   }
-  return { packages, relationships, problems, environments, indexes };
+  return {
+    packages,
+    relationships,
+    problems,
+    environments,
+    indexes,
+    ...(constraints.length > 0 ? { constraints } : {}),
+    ...(installerOptions.length > 0 ? { installerOptions } : {}),
+  };
 }
 
 async function runJob(
@@ -141,6 +155,8 @@ async function runJob(
       problems,
       environments: result.environments ?? [],
       indexes: result.indexes ?? [],
+      ...(result.constraints ? { constraints: result.constraints } : {}),
+      ...(result.installerOptions ? { installerOptions: result.installerOptions } : {}),
     };
   } catch (error) {
     // A cataloger must turn bad input into problems; a throw is a bug, reported so the scan still finishes.
@@ -190,12 +206,19 @@ function finish(result: ScanResult): ScanResult {
       (a, b) =>
         compareStrings(a.from, b.from) || compareStrings(a.type, b.type) || compareStrings(a.to, b.to),
     );
-  const problems = [...result.problems].sort(
-    (a, b) =>
-      compareStrings(a.path ?? '', b.path ?? '') ||
-      compareStrings(a.code, b.code) ||
-      compareStrings(a.message, b.message),
-  );
+  // The same problem seen from two starting files (an include cycle in a folder scan) is reported once.
+  const problemKeys = new Set<string>();
+  const problems = result.problems
+    .filter((p) => {
+      const key = [p.path, p.line, p.code, p.message, p.severity, p.cataloger].join('\u0000');
+      return problemKeys.has(key) ? false : (problemKeys.add(key), true);
+    })
+    .sort(
+      (a, b) =>
+        compareStrings(a.path ?? '', b.path ?? '') ||
+        compareStrings(a.code, b.code) ||
+        compareStrings(a.message, b.message),
+    );
   const envKeys = new Set<string>();
   const environments = result.environments
     .filter((e) => (envKeys.has(e.sitePackages) ? false : (envKeys.add(e.sitePackages), true)))

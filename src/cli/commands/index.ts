@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import { registerPins } from './pins.ts';
 import { registerSbomCommand } from './sbom.ts';
 
 /** Adds one subcommand to the program and returns it. */
 export type RegisterCommand = (program: Command, context: CliContext) => Command;
 
 /** Every subcommand, in the order --help lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [registerSbomCommand];
+export const COMMANDS: readonly RegisterCommand[] = [registerSbomCommand, registerPins];

@@ -1,4 +1,12 @@
-import type { IndexDeclaration, Package, Problem, PythonEnvironment, Relationship } from '../model.ts';
+import type {
+  DeclaredConstraint,
+  IndexDeclaration,
+  InstallerOption,
+  Package,
+  Problem,
+  PythonEnvironment,
+  Relationship,
+} from '../model.ts';
 
 /**
  * Tags choose which catalogers run for a target: `installed` catalogers read what is on disk in an
@@ -32,6 +40,10 @@ export interface ParseResult {
   environments?: PythonEnvironment[];
   /** Index options the file declares (requirements `--index-url`, lock-file sources). */
   indexes?: IndexDeclaration[];
+  /** Constraints (`-c` files) the file applies without adding packages. */
+  constraints?: DeclaredConstraint[];
+  /** Installer options the file sets (`--require-hashes`, includes, ...). */
+  installerOptions?: InstallerOption[];
 }
 
 export interface Cataloger {

@@ -1,5 +1,6 @@
 import type { InventoryProcessor } from '../scan.ts';
 import type { Cataloger, CatalogerTag } from './cataloger.ts';
+import { requirementsCataloger } from './requirements/index.ts';
 import { condaEnvironmentCataloger } from './conda-environment/cataloger.ts';
 import { condaExplicitCataloger } from './conda-explicit/cataloger.ts';
 import { pipReportCataloger } from './pip-report/cataloger.ts';
@@ -10,6 +11,7 @@ import { uvLockCataloger } from './uv-lock/cataloger.ts';
 
 /** Every cataloger raygate has. Adding a format is one folder plus one line here. */
 export const CATALOGERS: readonly Cataloger[] = [
+  requirementsCataloger,
   uvLockCataloger,
   poetryLockCataloger,
   pipfileLockCataloger,
