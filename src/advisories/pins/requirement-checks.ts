@@ -1,4 +1,4 @@
-import type { DeclaredConstraint, Package, PythonDeclaredMetadata } from '../../sbom/model.ts';
+import type { DeclaredConstraint, Hash, Package, PythonDeclaredMetadata } from '../../sbom/model.ts';
 import { credentialsIn } from '../../sbom/python/url-credentials.ts';
 import type { PinFinding, PinKind, RequirementPin } from './report.ts';
 import { PIN_RULES, type PinRule } from './rules.ts';
@@ -40,6 +40,7 @@ export function checkRequirement(
   constraints: readonly DeclaredConstraint[],
 ): { pin: RequirementPin; findings: PinFinding[] } {
   const { metadata } = pkg;
+  const hashes = declaredHashes(pkg);
   const location = pkg.locations[0] ?? { path: '' };
   const pinKind = pinKindOf(metadata);
   const pin: RequirementPin = {
@@ -49,7 +50,7 @@ export function checkRequirement(
     pin: pinKind,
     specifier: metadata.specifier,
     editable: metadata.editable === true,
-    hashes: pkg.hashes.length,
+    hashes: hashes.length,
     location,
     rules: [],
   };
@@ -79,8 +80,8 @@ export function checkRequirement(
   if (pinKind === 'url') {
     add(
       PIN_RULES.directUrl,
-      `${metadata.rawName} installs from ${metadata.url}${pkg.hashes.length > 0 ? ' (hash-checked)' : ', with no hash to check the download against'}.`,
-      pkg.hashes.length > 0 ? 'low' : undefined,
+      `${metadata.rawName} installs from ${metadata.url}${hashes.length > 0 ? ' (hash-checked)' : ', with no hash to check the download against'}.`,
+      hashes.length > 0 ? 'low' : undefined,
     );
   }
   if (metadata.vcs) {
@@ -104,10 +105,10 @@ export function checkRequirement(
   } else if (pinKind === 'path') {
     add(PIN_RULES.localPath, `${metadata.rawName} installs from the local path ${metadata.url}.`);
   }
-  if (pkg.hashes.length > 0 && pkg.hashes.every((h) => h.algorithm === 'md5' || h.algorithm === 'sha1')) {
+  if (hashes.length > 0 && hashes.every((h) => h.algorithm === 'md5' || h.algorithm === 'sha1')) {
     add(
       PIN_RULES.weakHash,
-      `${metadata.rawName} is pinned only by ${[...new Set(pkg.hashes.map((h) => h.algorithm))].join(' and ')}.`,
+      `${metadata.rawName} is pinned only by ${[...new Set(hashes.map((h) => h.algorithm))].join(' and ')}.`,
     );
   }
   if (metadata.url !== undefined && metadata.index === undefined && isPlainTransport(metadata.url)) {
@@ -126,4 +127,12 @@ export function checkRequirement(
 export function isHashable(pin: RequirementPin): boolean {
   if (pin.format === 'requirements') return true;
   return pin.pin !== 'vcs' && pin.pin !== 'path' && !pin.editable;
+}
+
+/**
+ * Every hash the declaration lets the installer check: the package's own, and those of each file a lock
+ * lists for it (uv, poetry and pylock keep one hash per wheel or sdist, not one per package).
+ */
+export function declaredHashes(pkg: DeclaredPackage): Hash[] {
+  return [...pkg.hashes, ...(pkg.metadata.artifacts ?? []).flatMap((a) => a.hashes)];
 }
