@@ -1,4 +1,4 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { Bundle, TransparencyLogEntry } from '@sigstore/bundle';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
@@ -126,13 +126,30 @@ function toEntity(bundle: Bundle, artifact: ArtifactInput): SignedEntity {
       error,
     );
   }
-  if (artifact.kind === 'digest' && bundle.content.$case === 'messageSignature') {
+  if (bundle.content.$case !== 'messageSignature') return entity;
+  if (artifact.kind === 'digest') {
     return {
       ...entity,
       signature: digestSignatureContent(bundle.content.messageSignature, Buffer.from(artifact.hex, 'hex')),
     };
   }
-  return entity;
+  // EdDSA signs the message itself; @sigstore/verify always passes a digest algorithm, which Node refuses
+  // for Ed25519, so an Ed25519 message signature is checked here with Node's own verify.
+  const base = entity.signature;
+  const data = Buffer.from(artifact.bytes);
+  return {
+    ...entity,
+    signature: {
+      signature: base.signature,
+      compareSignature: (signature) => base.compareSignature(signature),
+      compareDigest: (digest) => base.compareDigest(digest),
+      compareSignedDigest: (digest) => base.compareSignedDigest(digest),
+      verifySignature: (key) =>
+        key.asymmetricKeyType === 'ed25519' || key.asymmetricKeyType === 'ed448'
+          ? nodeVerify(null, data, key, base.signature)
+          : base.verifySignature(key),
+    },
+  };
 }
 
 function checkSignerMaterial(bundle: Bundle, expectation: SignerExpectation): void {

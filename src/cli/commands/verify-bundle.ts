@@ -112,7 +112,7 @@ function policyFrom(options: VerifyBundleOptions): IdentityPolicy {
 
 function needsTrust(parsed: ParsedBundle, keyMode: boolean): boolean {
   const material = parsed.bundle.verificationMaterial;
-  const hasTimestamps = (material.timestampVerificationData?.rfc3161Timestamps.length ?? 0) > 0;
+  const hasTimestamps = (material.timestampVerificationData?.rfc3161Timestamps?.length ?? 0) > 0;
   return !keyMode || material.tlogEntries.length > 0 || hasTimestamps;
 }
 
