@@ -32,7 +32,8 @@ export interface SigstoreStack {
   close(): Promise<void>;
 }
 
-const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+const b64 = (bytes: ArrayBufferView) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 const spki = (key: KeyObject) => key.export({ format: 'der', type: 'spki' });
 const keyPair = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
@@ -81,7 +82,7 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
   for (const handler of [fulcioHandler(ca), rekorHandler(tlog), tsaHandler(tsa)])
     routes.set(handler.path, handler.fn);
 
-  const logKey = (key: KeyObject, id: Uint8Array) => ({
+  const logKey = (key: KeyObject, id: ArrayBufferView) => ({
     baseUrl: url,
     hashAlgorithm: 'SHA2_256',
     publicKey: { rawBytes: b64(spki(key)), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor },

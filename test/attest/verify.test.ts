@@ -489,9 +489,9 @@ describe('verifyBundle', () => {
 
   describe('when the trusted root limits validity in time', () => {
     const c = REAL['v0.3 message signature, staging']!;
-    const withRoot = (edit: (root: Record<string, any>) => void) => {
-      // eslint-disable-line @typescript-eslint/no-explicit-any
-      const root = readJson(STAGING) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    type Root = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const withRoot = (edit: (root: Root) => void) => {
+      const root = readJson(STAGING) as Root;
       edit(root);
       return root;
     };
