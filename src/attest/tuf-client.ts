@@ -143,6 +143,25 @@ async function readCache(options: TufOptions, repoDir: string): Promise<string> 
   return readFile(cached, 'utf8');
 }
 
+/** The first cached TUF role whose metadata has expired, if any. */
+async function expiredCachedRole(
+  repoDir: string,
+  now: Date,
+): Promise<{ role: string; expires: string } | undefined> {
+  for (const role of ['root', 'timestamp', 'snapshot', 'targets']) {
+    try {
+      const metadata = JSON.parse(await readFile(path.join(repoDir, `${role}.json`), 'utf8')) as {
+        signed?: { expires?: string };
+      };
+      const expires = metadata.signed?.expires;
+      if (expires && new Date(expires) <= now) return { role, expires };
+    } catch {
+      // a missing or unreadable file is not an expiry; TUF reports it
+    }
+  }
+  return undefined;
+}
+
 async function embeddedSeed(mirror: string): Promise<TufSeed | undefined> {
   const require = createRequire(import.meta.url);
   const seeds = JSON.parse(await readFile(require.resolve('@sigstore/tuf/seeds.json'), 'utf8')) as Record<
@@ -216,6 +235,16 @@ export async function loadTufTrustedRoot(options: TufOptions): Promise<LoadedTru
       };
     } catch (error) {
       if (!isUnreachable(error)) throw tufFailure(error, options.mirror, `cached in ${repoDir}`);
+      // tuf-js answers expired cached metadata by going to the network, which is refused offline: say why.
+      const expired = await expiredCachedRole(repoDir, options.now);
+      if (expired) {
+        throw attestError(
+          'TRUST_EXPIRED',
+          `The cached Sigstore TUF ${expired.role} metadata for ${options.mirror} expired on ${expired.expires} and ${unreachable}. raygate will not use expired trust: connect to the network so it can refresh, or pass --trusted-root FILE.`,
+          { mirror: options.mirror, role: expired.role, expires: expired.expires },
+          error,
+        );
+      }
       throw attestError(
         'TRUST_UNAVAILABLE',
         `The TUF cache for ${options.mirror} in ${repoDir} is incomplete and ${unreachable}. Connect to the network once, or pass --trusted-root FILE.`,
