@@ -144,10 +144,15 @@ function toEntity(bundle: Bundle, artifact: ArtifactInput): SignedEntity {
       compareSignature: (signature) => base.compareSignature(signature),
       compareDigest: (digest) => base.compareDigest(digest),
       compareSignedDigest: (digest) => base.compareSignedDigest(digest),
-      verifySignature: (key) =>
-        key.asymmetricKeyType === 'ed25519' || key.asymmetricKeyType === 'ed448'
-          ? nodeVerify(null, data, key, base.signature)
-          : base.verifySignature(key),
+      verifySignature: (key) => {
+        if (key.asymmetricKeyType !== 'ed25519' && key.asymmetricKeyType !== 'ed448')
+          return base.verifySignature(key);
+        try {
+          return nodeVerify(null, data, key, base.signature);
+        } catch {
+          return false;
+        }
+      },
     },
   };
 }
