@@ -1,10 +1,19 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import { registerAttest } from './attest.ts';
 import { registerPins } from './pins.ts';
 import { registerSbomCommand } from './sbom.ts';
+import { registerSign } from './sign.ts';
+import { registerVerifyBundle } from './verify-bundle.ts';
 
 /** Adds one subcommand to the program and returns it. */
 export type RegisterCommand = (program: Command, context: CliContext) => Command;
 
 /** Every subcommand, in the order --help lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [registerSbomCommand, registerPins];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerSbomCommand,
+  registerPins,
+  registerVerifyBundle,
+  registerSign,
+  registerAttest,
+];
