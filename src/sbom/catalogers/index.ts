@@ -1,11 +1,29 @@
+import { condaReconciliationProcessor } from '../processors/conda-reconciliation.ts';
+import { pythonDependenciesProcessor } from '../processors/python-dependencies.ts';
+import { pythonEnvironmentsProcessor } from '../processors/python-environments.ts';
+import { vendoredPackagesProcessor } from '../processors/vendored-packages.ts';
 import type { InventoryProcessor } from '../scan.ts';
 import type { Cataloger, CatalogerTag } from './cataloger.ts';
+import { condaMetaCataloger } from './conda-meta/cataloger.ts';
+import { pythonDistInfoCataloger } from './python-installed/dist-info-cataloger.ts';
+import { pythonEggInfoCataloger } from './python-installed/egg-info-cataloger.ts';
+import { pythonVenvCataloger } from './python-installed/venv-cataloger.ts';
 
 /** Every cataloger raygate has. Adding a format is one folder plus one line here. */
-export const CATALOGERS: readonly Cataloger[] = [];
+export const CATALOGERS: readonly Cataloger[] = [
+  pythonDistInfoCataloger,
+  pythonEggInfoCataloger,
+  pythonVenvCataloger,
+  condaMetaCataloger,
+];
 
 /** Cross-cataloger steps, run in this order after every file is parsed. */
-export const PROCESSORS: readonly InventoryProcessor[] = [];
+export const PROCESSORS: readonly InventoryProcessor[] = [
+  pythonEnvironmentsProcessor,
+  vendoredPackagesProcessor,
+  pythonDependenciesProcessor,
+  condaReconciliationProcessor,
+];
 
 /** The catalogers carrying any of `tags`, in registry order. */
 export function selectCatalogers(tags: readonly CatalogerTag[]): Cataloger[] {
