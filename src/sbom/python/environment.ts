@@ -86,7 +86,7 @@ export function parsePyvenvCfg(text: string): PyvenvConfig {
 }
 
 /** The environment a pyvenv.cfg describes, at the site-packages folder its interpreter version implies. */
-export function environmentFromPyvenv(cfgPath: string, config: PyvenvConfig): PythonEnvironment[] {
+export function environmentFromPyvenv(cfgPath: string, config: PyvenvConfig): PythonEnvironment | undefined {
   const prefix = dirnameOf(cfgPath);
   const markers: Record<string, string> = {};
   const windows = config.home !== undefined && /^[A-Za-z]:[\\/]|\\/.test(config.home);
@@ -96,17 +96,20 @@ export function environmentFromPyvenv(cfgPath: string, config: PyvenvConfig): Py
     markers.implementation_name = implementation;
     markers.platform_python_implementation = implementation === 'pypy' ? 'PyPy' : 'CPython';
   }
-  const minor = config.version?.split('.').slice(0, 2).join('.');
   addVersionMarkers(markers, config.version);
-  const join = (rel: string) => (prefix === '/' ? `/${rel}` : `${prefix}/${rel}`);
-  let sitePackages: string[];
-  if (windows) sitePackages = [join('Lib/site-packages')];
-  else if (minor === undefined) return [];
-  else {
-    const dir = implementation === 'pypy' ? 'pypy' : 'python';
-    sitePackages = [join(`lib/${dir}${minor}/site-packages`)];
-  }
-  return sitePackages.map((sp) => ({ sitePackages: sp, prefix, pythonVersion: config.version, markers }));
+  const minor = config.version?.split('.').slice(0, 2).join('.');
+  let rel: string;
+  if (windows) rel = 'Lib/site-packages';
+  else if (minor !== undefined)
+    rel = `lib/${implementation === 'pypy' ? 'pypy' : 'python'}${minor}/site-packages`;
+  else return undefined;
+  const environment: PythonEnvironment = {
+    sitePackages: prefix === '/' ? `/${rel}` : `${prefix}/${rel}`,
+    prefix,
+    markers,
+  };
+  if (config.version) environment.pythonVersion = config.version;
+  return environment;
 }
 
 /** Marker values a conda `subdir` (linux-64, osx-arm64, win-64, ...) determines. */

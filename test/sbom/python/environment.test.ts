@@ -38,7 +38,7 @@ describe('python environment', () => {
 
   describe('environmentFromPyvenv', () => {
     it('places the environment at lib/pythonX.Y/site-packages of the venv', () => {
-      const [env] = environmentFromPyvenv('/venv/pyvenv.cfg', { version: '3.11.7', home: '/usr/bin' });
+      const env = environmentFromPyvenv('/venv/pyvenv.cfg', { version: '3.11.7', home: '/usr/bin' });
       assert.deepEqual(env, {
         sitePackages: '/venv/lib/python3.11/site-packages',
         prefix: '/venv',
@@ -47,12 +47,12 @@ describe('python environment', () => {
       });
     });
     it('knows a Windows venv by its home', () => {
-      const [env] = environmentFromPyvenv('/v/pyvenv.cfg', { version: '3.12.0', home: 'C:\\Python312' });
+      const env = environmentFromPyvenv('/v/pyvenv.cfg', { version: '3.12.0', home: 'C:\\Python312' });
       assert.equal(env!.sitePackages, '/v/Lib/site-packages');
       assert.equal(env!.markers.sys_platform, 'win32');
     });
     it('gives nothing when the version is unknown', () => {
-      assert.deepEqual(environmentFromPyvenv('/v/pyvenv.cfg', { home: '/usr/bin' }), []);
+      assert.equal(environmentFromPyvenv('/v/pyvenv.cfg', { home: '/usr/bin' }), undefined);
     });
   });
 

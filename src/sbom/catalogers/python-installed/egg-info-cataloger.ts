@@ -3,7 +3,13 @@ import { requiresTxtToRequirements } from '../../python/egg-requires.ts';
 import { parseInstalledFilesTxt } from '../../python/record.ts';
 import { dirnameOf } from '../../sources/paths.ts';
 import type { CatalogContext, CatalogFile, Cataloger, ParseResult } from '../cataloger.ts';
-import { condaPackageCacheEntry, installDirOf, isEggInfoMetadata, isEggInfoSibling } from './paths.ts';
+import {
+  condaPackageCacheEntry,
+  installDirOf,
+  isCondaPackageCacheIndex,
+  isEggInfoMetadata,
+  isEggInfoSibling,
+} from './paths.ts';
 import { inCondaPackageCache, readSiblingText, topLevelNames } from './read-siblings.ts';
 import { toInstalledPackage } from './to-package.ts';
 
@@ -18,7 +24,7 @@ export const pythonEggInfoCataloger: Cataloger = {
   name: NAME,
   tags: ['installed', 'python', 'image', 'directory'],
   fileRequired: isEggInfoMetadata,
-  keeps: isEggInfoSibling,
+  keeps: (path) => isEggInfoSibling(path) || isCondaPackageCacheIndex(path),
   parse: parseEggInfo,
 };
 

@@ -10,10 +10,8 @@ export const pythonVenvCataloger: Cataloger = {
   name: 'python-venv',
   tags: ['installed', 'python', 'image', 'directory'],
   fileRequired: (path) => path.endsWith('/pyvenv.cfg'),
-  parse: (file) => ({
-    packages: [],
-    relationships: [],
-    problems: [],
-    environments: environmentFromPyvenv(file.path, parsePyvenvCfg(decodeText(file.bytes).text)),
-  }),
+  parse: (file) => {
+    const environment = environmentFromPyvenv(file.path, parsePyvenvCfg(decodeText(file.bytes).text));
+    return { packages: [], relationships: [], problems: [], environments: environment ? [environment] : [] };
+  },
 };

@@ -5,6 +5,8 @@ import type { Package, PythonInstalledMetadata } from '../../../../src/sbom/mode
 import { parsePurl } from '../../../../src/shared/purl.ts';
 import { REPO_ROOT } from '../../../support/run-cli.ts';
 import { nameVersions, problemKeys, scanDirectory } from '../../../support/scan-dir.ts';
+import { makeTempDir } from '../../../support/temp-dir.ts';
+import { writeTree } from '../../../support/tree.ts';
 
 const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/sbom/python-installed');
 
@@ -210,6 +212,35 @@ describe('installed Python catalogers', () => {
         byName('backports-ssl-match-hostname').purl,
         'pkg:pypi/backports-ssl-match-hostname@3.5.0.1',
       );
+    });
+  });
+
+  describe('when a conda package cache holds unpacked packages', () => {
+    it('reports the linked copy in the environment, not the cached one', async () => {
+      const { dir, cleanup } = await makeTempDir();
+      try {
+        const pip = {
+          copy: path.join(FIXTURES, 'debian12/usr/lib/python3/dist-packages/pip-23.0.1.dist-info/'),
+        };
+        const six = {
+          copy: path.join(FIXTURES, 'debian12/usr/lib/python3/dist-packages/six-1.16.0.egg-info/'),
+        };
+        const cached = '/opt/conda/pkgs/pip-23.0.1-pyhd8ed1ab_0';
+        await writeTree(dir, {
+          [`${cached}/info/index.json`]: '{"name": "pip", "version": "23.0.1"}',
+          [`${cached}/site-packages/pip-23.0.1.dist-info/`]: pip,
+          [`${cached}/site-packages/six-1.16.0.egg-info/`]: six,
+          ['/opt/conda/lib/python3.11/site-packages/pip-23.0.1.dist-info/']: pip,
+        });
+        const result = await scanDirectory(dir);
+        assert.deepEqual(
+          result.packages.map((p) => p.locations[0]!.path),
+          ['/opt/conda/lib/python3.11/site-packages/pip-23.0.1.dist-info/METADATA'],
+        );
+        assert.deepEqual(result.problems, []);
+      } finally {
+        await cleanup();
+      }
     });
   });
 });
