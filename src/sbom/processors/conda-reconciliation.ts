@@ -2,6 +2,7 @@ import { isPypiChannel } from '../catalogers/conda-meta/channel.ts';
 import type { CondaMetadata, Package, Relationship } from '../model.ts';
 import type { InventoryProcessor } from '../scan.ts';
 import {
+  groupBy,
   type InstalledPythonPackage,
   isInstalledPython,
   metadataDirOf,
@@ -28,6 +29,7 @@ export const condaReconciliationProcessor: InventoryProcessor = {
     if (conda.length === 0) return result;
     const python = result.packages.filter(isInstalledPython);
     const byMetadataDir = new Map(python.map((p) => [metadataDirOf(p), p]));
+    const byNameVersion = groupBy(python, (p) => `${p.name}@${p.version}`);
     const claimed = new Set<InstalledPythonPackage>();
     const removed = new Set<string>();
     const renamed = new Map<string, string>();
@@ -39,12 +41,8 @@ export const condaReconciliationProcessor: InventoryProcessor = {
         .filter((p): p is InstalledPythonPackage => p !== undefined && !claimed.has(p));
       const pypi = isPypiChannel({ channel: record.metadata.channel, subdir: record.metadata.subdir });
       if (pypi && matches.length === 0) {
-        const byName = python.find(
-          (p) =>
-            !claimed.has(p) &&
-            p.name === record.name &&
-            p.version === record.version &&
-            isUnder(p.metadata.installDir, record.metadata.prefix!),
+        const byName = (byNameVersion.get(`${record.name}@${record.version}`) ?? []).find(
+          (p) => !claimed.has(p) && isUnder(p.metadata.installDir, record.metadata.prefix!),
         );
         if (byName) matches.push(byName);
       }

@@ -1,12 +1,7 @@
 import type { Relationship } from '../model.ts';
 import { enclosingSitePackages, isSitePackagesDir } from '../python/environment.ts';
 import type { InventoryProcessor } from '../scan.ts';
-import {
-  groupBy,
-  type InstalledPythonPackage,
-  isInstalledPython,
-  metadataPathOf,
-} from './installed-python.ts';
+import { type InstalledPythonPackage, isInstalledPython, metadataPathOf } from './installed-python.ts';
 
 /**
  * Distributions that another distribution ships inside itself (Ray's `ray/thirdparty_files/*.dist-info`):
@@ -25,14 +20,11 @@ export const vendoredPackagesProcessor: InventoryProcessor = {
       for (const path of pkg.metadata.vendoredMetadata ?? [])
         if (!listedBy.has(path)) listedBy.set(path, pkg);
     }
-    const bySite = groupBy(
-      installed.filter((p) => isSitePackagesDir(p.metadata.installDir)),
-      (p) => p.metadata.installDir,
-    );
+    const owners = ownersByImportName(installed.filter((p) => isSitePackagesDir(p.metadata.installDir)));
     const relationships: Relationship[] = [];
     for (const pkg of installed) {
       if (isSitePackagesDir(pkg.metadata.installDir)) continue;
-      const owner = listedBy.get(metadataPathOf(pkg)) ?? ownerByFolder(pkg, bySite);
+      const owner = listedBy.get(metadataPathOf(pkg)) ?? ownerByFolder(pkg, owners);
       if (owner && owner.id !== pkg.id) relationships.push({ from: owner.id, to: pkg.id, type: 'vendors' });
     }
     if (relationships.length === 0) return result;
@@ -40,15 +32,31 @@ export const vendoredPackagesProcessor: InventoryProcessor = {
   },
 };
 
+/** Distributions directly in a site-packages folder, by `<site-packages>/<import name>`. */
+function ownersByImportName(
+  packages: readonly InstalledPythonPackage[],
+): Map<string, InstalledPythonPackage[]> {
+  const owners = new Map<string, InstalledPythonPackage[]>();
+  for (const pkg of packages) {
+    for (const name of importNames(pkg)) {
+      const key = `${pkg.metadata.installDir}/${name}`;
+      const list = owners.get(key);
+      if (list) list.push(pkg);
+      else owners.set(key, [pkg]);
+    }
+  }
+  return owners;
+}
+
 /** The one distribution in the enclosing site-packages whose import package folder holds `pkg`. */
 function ownerByFolder(
   pkg: InstalledPythonPackage,
-  bySite: Map<string, InstalledPythonPackage[]>,
+  owners: Map<string, InstalledPythonPackage[]>,
 ): InstalledPythonPackage | undefined {
   const site = enclosingSitePackages(pkg.metadata.installDir);
   if (site === undefined || site === pkg.metadata.installDir) return undefined;
   const folder = pkg.metadata.installDir.slice(site.length + 1).split('/')[0]!;
-  const candidates = (bySite.get(site) ?? []).filter((o) => o !== pkg && importNames(o).has(folder));
+  const candidates = (owners.get(`${site}/${folder}`) ?? []).filter((o) => o !== pkg);
   return candidates.length === 1 ? candidates[0] : undefined;
 }
 
