@@ -38,55 +38,56 @@ export interface InstalledDistribution {
 /** Turns one installed distribution into a package, or into problems when its metadata is unusable. */
 export function toInstalledPackage(dist: InstalledDistribution, problems: Problem[]): Package | undefined {
   const path = dist.metadataPath;
-  const problem = (code: string, severity: Problem['severity'], message: string) =>
-    problems.push({ code, severity, message, path, cataloger: dist.cataloger });
+  // Warnings are kept only for a package that is reported: an unusable file gets one clear error.
+  const warnings: Problem[] = [];
+  const warn = (code: string, message: string) =>
+    warnings.push({ code, severity: 'warning', message, path, cataloger: dist.cataloger });
+  const reject = (code: string, message: string) => {
+    problems.push({ code, severity: 'error', message, path, cataloger: dist.cataloger });
+    return undefined;
+  };
 
   if (looksBinary(dist.metadataBytes)) {
-    problem('SBOM_PYTHON_METADATA_BINARY', 'error', `${path} is binary data, not Python core metadata.`);
-    return undefined;
+    return reject('SBOM_PYTHON_METADATA_BINARY', `${path} is binary data, not Python core metadata.`);
   }
   const decoded = decodeText(dist.metadataBytes);
   if (decoded.fallback) {
-    problem('SBOM_TEXT_NOT_UTF8', 'warning', `${path} is not UTF-8; read as Latin-1.`);
+    warn('SBOM_TEXT_NOT_UTF8', `${path} is not UTF-8; read as Latin-1.`);
   }
   const core = parseCoreMetadata(decoded.text);
   if (core.strayLine !== undefined) {
-    problem(
+    warn(
       'SBOM_PYTHON_METADATA_MALFORMED',
-      'warning',
       `${path} line ${core.strayLine} is neither a field nor a continuation; the fields after it are ignored, as Python ignores them.`,
     );
   }
   const metadataVersion = metadataField(core, 'Metadata-Version');
   if (metadataVersion !== undefined && !/^[12]\.\d+$/.test(metadataVersion)) {
-    problem(
+    warn(
       'SBOM_PYTHON_METADATA_VERSION_UNKNOWN',
-      'warning',
       `${path} declares Metadata-Version ${metadataVersion}; read as 2.x.`,
     );
   }
   const rawName = metadataField(core, 'Name');
   if (rawName === undefined || !isValidPythonName(rawName)) {
-    problem(
+    return reject(
       'SBOM_PYTHON_METADATA_INVALID',
-      'error',
       rawName === undefined
         ? `${path} has no Name field; not a usable distribution.`
         : `${path} names the distribution '${rawName.slice(0, 80)}', which is not a valid name.`,
     );
-    return undefined;
   }
   const name = normalizePythonName(rawName);
   const version = metadataField(core, 'Version');
   if (version === undefined) {
-    problem('SBOM_PYTHON_METADATA_NO_VERSION', 'warning', `${path} has no Version field.`);
+    warn('SBOM_PYTHON_METADATA_NO_VERSION', `${path} has no Version field.`);
   }
 
   const metadata: PythonInstalledMetadata = {
     kind: 'python-installed',
     format: dist.format,
     rawName,
-    requiresDist: declaredDependencies(core, dist, problem),
+    requiresDist: declaredDependencies(core, dist, warn),
     providesExtras: [...new Set(metadataFields(core, 'Provides-Extra').map(normalizeExtra))],
     wheelTags: dist.wheelTags ?? [],
     installDir: dist.installDir,
@@ -108,7 +109,7 @@ export function toInstalledPackage(dist: InstalledDistribution, problems: Proble
     const vendored = vendoredMetadataPaths(files.paths, base, dist.metadataDir);
     if (vendored.length > 0) metadata.vendoredMetadata = vendored;
     if (files.malformedRows > 0) {
-      problems.push({
+      warnings.push({
         code: 'SBOM_PYTHON_RECORD_MALFORMED',
         severity: 'warning',
         message: `${dist.installedFiles.path} has ${files.malformedRows} malformed row(s); they were skipped.`,
@@ -120,13 +121,13 @@ export function toInstalledPackage(dist: InstalledDistribution, problems: Proble
 
   const { licenses, invalidExpression } = pythonLicenses(core);
   if (invalidExpression !== undefined) {
-    problem(
+    warn(
       'SBOM_LICENSE_EXPRESSION_INVALID',
-      'warning',
       `${path} has License-Expression '${invalidExpression.slice(0, 200)}', which is not a valid SPDX expression; kept as text.`,
     );
   }
 
+  problems.push(...warnings);
   return {
     id: packageId('pypi', name, version, path),
     ecosystem: 'pypi',
@@ -144,7 +145,7 @@ export function toInstalledPackage(dist: InstalledDistribution, problems: Proble
 function declaredDependencies(
   core: CoreMetadata,
   dist: InstalledDistribution,
-  problem: (code: string, severity: Problem['severity'], message: string) => void,
+  warn: (code: string, message: string) => void,
 ): DeclaredDependency[] {
   let lines = metadataFields(core, 'Requires-Dist');
   if (lines.length === 0 && dist.eggRequirements) lines = dist.eggRequirements;
@@ -158,9 +159,8 @@ function declaredDependencies(
       out.push(dep);
     } catch (error) {
       if (!(error instanceof RequirementSyntaxError)) throw error;
-      problem(
+      warn(
         'SBOM_PYTHON_REQUIREMENT_INVALID',
-        'warning',
         `${dist.metadataPath}: requirement '${line.slice(0, 120)}' is not valid PEP 508 (${error.message}); skipped.`,
       );
     }
