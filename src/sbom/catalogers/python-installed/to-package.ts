@@ -142,6 +142,9 @@ export function toInstalledPackage(dist: InstalledDistribution, problems: Proble
   };
 }
 
+/** Real requirements are a few hundred characters; a bound keeps marker nesting (and recursion) small. */
+const MAX_REQUIREMENT_LENGTH = 4096;
+
 function declaredDependencies(
   core: CoreMetadata,
   dist: InstalledDistribution,
@@ -151,6 +154,13 @@ function declaredDependencies(
   if (lines.length === 0 && dist.eggRequirements) lines = dist.eggRequirements;
   const out: DeclaredDependency[] = [];
   for (const line of lines) {
+    if (line.length > MAX_REQUIREMENT_LENGTH) {
+      warn(
+        'SBOM_PYTHON_REQUIREMENT_INVALID',
+        `${dist.metadataPath}: a requirement of ${line.length} characters is longer than any real one; skipped.`,
+      );
+      continue;
+    }
     try {
       const r = parseRequirement(line);
       const dep: DeclaredDependency = { name: r.name, extras: r.extras, specifier: r.specifier };

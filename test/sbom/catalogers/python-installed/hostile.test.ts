@@ -20,7 +20,11 @@ describe('installed Python catalogers on hostile and broken input', () => {
       await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
       await writeFile(path.join(dir, rel), content);
     };
-    await put(`${SP}/good-1.0.dist-info/METADATA`, 'Metadata-Version: 2.1\nName: good\nVersion: 1.0\n');
+    const deep = `${'('.repeat(50_000)}python_version >= "3"${')'.repeat(50_000)}`;
+    await put(
+      `${SP}/good-1.0.dist-info/METADATA`,
+      `Metadata-Version: 2.1\nName: good\nVersion: 1.0\nRequires-Dist: latin1; ${deep}\n`,
+    );
     // Binary garbage with a NUL early on, as a corrupted or swapped file would be.
     await put(
       `${SP}/garbage-1.0.dist-info/METADATA`,
@@ -56,6 +60,7 @@ describe('installed Python catalogers on hostile and broken input', () => {
       `SBOM_FILE_TOO_LARGE /${SP}/huge-1.0.dist-info/METADATA`,
       `SBOM_PYTHON_METADATA_BINARY /${SP}/garbage-1.0.dist-info/METADATA`,
       `SBOM_PYTHON_METADATA_MISSING /${SP}/nometa-1.0.dist-info`,
+      `SBOM_PYTHON_REQUIREMENT_INVALID /${SP}/good-1.0.dist-info/METADATA`,
       `SBOM_SYMLINK_LOOP /${SP}/loop-1.0.dist-info/METADATA`,
       `SBOM_TEXT_NOT_UTF8 /${SP}/latin1-1.0.egg-info/PKG-INFO`,
     ]);
