@@ -57,6 +57,13 @@ export interface PythonInstalledMetadata {
   recordedFiles?: number;
   /** Directory holding the metadata directory (a site-packages, or a vendoring package's folder). */
   installDir: string;
+  /** Top-level import names from top_level.txt, when the distribution has one. */
+  topLevel?: string[];
+  /**
+   * Metadata files (`*.dist-info/METADATA`, `*.egg-info/PKG-INFO`) of other distributions that this one's
+   * RECORD or installed-files.txt lists: copies it ships inside itself (tree paths).
+   */
+  vendoredMetadata?: string[];
 }
 
 export interface DirectUrl {

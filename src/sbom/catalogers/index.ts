@@ -1,5 +1,13 @@
+import { condaReconciliationProcessor } from '../processors/conda-reconciliation.ts';
+import { pythonDependenciesProcessor } from '../processors/python-dependencies.ts';
+import { pythonEnvironmentsProcessor } from '../processors/python-environments.ts';
+import { vendoredPackagesProcessor } from '../processors/vendored-packages.ts';
 import type { InventoryProcessor } from '../scan.ts';
 import type { Cataloger, CatalogerTag } from './cataloger.ts';
+import { condaMetaCataloger } from './conda-meta/cataloger.ts';
+import { pythonDistInfoCataloger } from './python-installed/dist-info-cataloger.ts';
+import { pythonEggInfoCataloger } from './python-installed/egg-info-cataloger.ts';
+import { pythonVenvCataloger } from './python-installed/venv-cataloger.ts';
 import { requirementsCataloger } from './requirements/index.ts';
 import { condaEnvironmentCataloger } from './conda-environment/cataloger.ts';
 import { condaExplicitCataloger } from './conda-explicit/cataloger.ts';
@@ -11,6 +19,10 @@ import { uvLockCataloger } from './uv-lock/cataloger.ts';
 
 /** Every cataloger raygate has. Adding a format is one folder plus one line here. */
 export const CATALOGERS: readonly Cataloger[] = [
+  pythonDistInfoCataloger,
+  pythonEggInfoCataloger,
+  pythonVenvCataloger,
+  condaMetaCataloger,
   requirementsCataloger,
   uvLockCataloger,
   poetryLockCataloger,
@@ -22,7 +34,12 @@ export const CATALOGERS: readonly Cataloger[] = [
 ];
 
 /** Cross-cataloger steps, run in this order after every file is parsed. */
-export const PROCESSORS: readonly InventoryProcessor[] = [];
+export const PROCESSORS: readonly InventoryProcessor[] = [
+  pythonEnvironmentsProcessor,
+  vendoredPackagesProcessor,
+  pythonDependenciesProcessor,
+  condaReconciliationProcessor,
+];
 
 /** The catalogers carrying any of `tags`, in registry order. */
 export function selectCatalogers(tags: readonly CatalogerTag[]): Cataloger[] {

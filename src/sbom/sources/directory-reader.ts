@@ -4,7 +4,7 @@ import { RaygateError } from '../../shared/errors.ts';
 import { LIMITS } from '../../shared/limits.ts';
 import type { Problem, TargetDescription } from '../model.ts';
 import type { FileTree, PathFilter, Source, TreeFile } from './file-tree.ts';
-import { resolveInside, toTreePath } from './paths.ts';
+import { resolveInside } from './paths.ts';
 
 export interface DirectoryWalkLimits {
   maxEntries: number;
@@ -87,14 +87,17 @@ async function walk(
   let visited = 0;
 
   // Iterative walk: depth is bounded and a deep tree cannot overflow the stack.
-  const pending: { dir: string; depth: number }[] = [{ dir: realRoot, depth: 0 }];
+  // Tree paths are built alongside host paths: path.relative per entry is a measurable cost on big trees.
+  const pending: { dir: string; treeDir: string; depth: number }[] = [
+    { dir: realRoot, treeDir: '', depth: 0 },
+  ];
   while (pending.length > 0) {
-    const { dir, depth } = pending.pop()!;
+    const { dir, treeDir, depth } = pending.pop()!;
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (error) {
-      problems.push(walkProblem('SBOM_DIRECTORY_UNREADABLE', toTreePath(realRoot, dir), error));
+      problems.push(walkProblem('SBOM_DIRECTORY_UNREADABLE', treeDir || '/', error));
       continue;
     }
     for (const entry of entries) {
@@ -106,19 +109,19 @@ async function walk(
           `${realRoot} has more than ${limits.maxEntries} entries; scan a narrower folder.`,
         );
       }
-      const hostPath = path.join(dir, entry.name);
+      const hostPath = dir.endsWith(path.sep) ? `${dir}${entry.name}` : `${dir}${path.sep}${entry.name}`;
+      const treePath = `${treeDir}/${entry.name}`;
       if (entry.isDirectory()) {
         if (depth + 1 > limits.maxDepth) {
           problems.push({
             code: 'SBOM_DIRECTORY_TOO_DEEP',
             severity: 'warning',
-            message: `Skipped ${toTreePath(realRoot, hostPath)}: nested deeper than ${limits.maxDepth} folders.`,
-            path: toTreePath(realRoot, hostPath),
+            message: `Skipped ${treePath}: nested deeper than ${limits.maxDepth} folders.`,
+            path: treePath,
           });
-        } else pending.push({ dir: hostPath, depth: depth + 1 });
+        } else pending.push({ dir: hostPath, treeDir: treePath, depth: depth + 1 });
         continue;
       }
-      const treePath = toTreePath(realRoot, hostPath);
       if (!want(treePath)) continue;
       if (entry.isFile()) {
         const info = await statOrProblem(hostPath, treePath, problems);
