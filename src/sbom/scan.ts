@@ -42,7 +42,7 @@ export async function scanSource(source: Source, options: ScanOptions): Promise<
   try {
     const partial = await catalogTree(tree, options);
     let result: ScanResult = { target: source.description, ...partial };
-    for (const processor of options.processors ?? []) result = processor.process(result);
+    for (const processor of options.processors ?? []) result = runProcessor(processor, result);
     return finish(result);
   } finally {
     await tree.close();
@@ -101,13 +101,14 @@ async function catalogTree(tree: FileTree, options: ScanOptions): Promise<Omit<S
   const installerOptions: InstallerOption[] = [];
   for (const output of outputs) {
     if (!output) continue;
-    packages.push(...output.packages);
-    relationships.push(...output.relationships);
-    problems.push(...output.problems);
-    environments.push(...output.environments);
-    indexes.push(...output.indexes);
-    constraints.push(...(output.constraints ?? []));
-    installerOptions.push(...(output.installerOptions ?? []));
+    // Appended one by one: spreading a cataloger's output into push() overflows the stack past ~100k items.
+    append(packages, output.packages);
+    append(relationships, output.relationships);
+    append(problems, output.problems);
+    append(environments, output.environments);
+    append(indexes, output.indexes);
+    append(constraints, output.constraints ?? []);
+    append(installerOptions, output.installerOptions ?? []);
   }
   return {
     packages,
@@ -175,6 +176,24 @@ async function runJob(
         },
       ],
     };
+  }
+}
+
+function append<T>(into: T[], items: readonly T[]): void {
+  for (const item of items) into.push(item);
+}
+
+/** A processor that throws is a bug; the scan keeps what it had and reports the failure. */
+function runProcessor(processor: InventoryProcessor, result: ScanResult): ScanResult {
+  try {
+    return processor.process(result);
+  } catch (error) {
+    const problem: Problem = {
+      code: 'SBOM_PROCESSOR_FAILED',
+      severity: 'error',
+      message: `${processor.name} failed: ${describeError(error)}`,
+    };
+    return { ...result, problems: [...result.problems, problem] };
   }
 }
 

@@ -59,10 +59,19 @@ type Token =
   | { type: 'op'; value: MarkerComparator; at: number }
   | { type: 'and' | 'or' | '(' | ')'; at: number };
 
+/**
+ * Real markers have a handful of clauses; a bound on their length keeps the recursive parser and evaluator
+ * far from the stack limit whatever a hostile file contains.
+ */
+export const MAX_MARKER_TOKENS = 2000;
+
 function tokenize(input: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < input.length) {
+    if (tokens.length > MAX_MARKER_TOKENS) {
+      throw new MarkerSyntaxError(`marker longer than ${MAX_MARKER_TOKENS} tokens`, i);
+    }
     const c = input[i]!;
     if (c === ' ' || c === '\t') {
       i++;

@@ -81,3 +81,10 @@ describe('evaluateMarker', () => {
     assert.equal(evaluateMarker(m, { values: {}, dependencyGroups: new Set() }), false);
   });
 });
+
+describe('hostile markers', () => {
+  it('rejects a marker of 50,000 and-chained clauses instead of overflowing the stack', () => {
+    const marker = Array.from({ length: 50_000 }, () => 'os_name == "posix"').join(' and ');
+    assert.throws(() => parseRequirement(`a; ${marker}`), RequirementSyntaxError);
+  });
+});
