@@ -1,4 +1,6 @@
-import { Enums, Models, SPDX } from '@cyclonedx/cyclonedx-library';
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
+import * as SPDX from '@cyclonedx/cyclonedx-library/SPDX';
 import type { License } from '../model.ts';
 import { parseSpdxExpression } from './spdx-expression.ts';
 

@@ -1,11 +1,13 @@
-import { Serialize, Spec } from '@cyclonedx/cyclonedx-library';
-import type { Models } from '@cyclonedx/cyclonedx-library';
+import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
+import type * as Models from '@cyclonedx/cyclonedx-library/Models';
 
 export type BomFormat = 'json' | 'xml';
 
 const SPEC = Spec.Spec1dot6;
 const json = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(SPEC));
-const xml = new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(SPEC));
+// Built on first use: the XML serializer loads xmlbuilder2 (~140 modules), which JSON output never needs.
+let xml: Serialize.XmlSerializer | undefined;
 
 /**
  * The BOM as CycloneDX 1.6 JSON or XML text, indented by two spaces, ending in a newline.
@@ -16,7 +18,8 @@ const xml = new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(SPEC
  * code-point order, which the serializers keep.
  */
 export function serializeBom(bom: Models.Bom, format: BomFormat): string {
-  const serializer = format === 'json' ? json : xml;
+  const serializer =
+    format === 'json' ? json : (xml ??= new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(SPEC)));
   return `${serializer.serialize(bom, { sortLists: false, space: 2 })}\n`;
 }
 

@@ -1,4 +1,4 @@
-import { Models } from '@cyclonedx/cyclonedx-library';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
 import type { Package, Problem, ScanResult } from '../model.ts';
 import { compareStrings } from '../scan.ts';
 import { assignBomRefs, validPurl } from './bom-refs.ts';

@@ -1,4 +1,5 @@
-import { Enums, Models } from '@cyclonedx/cyclonedx-library';
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
 import { isHexDigest } from '../../shared/digest.ts';
 import type { Hash, HashAlgorithm, License, Package } from '../model.ts';
 import { compareStrings } from '../scan.ts';

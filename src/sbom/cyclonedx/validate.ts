@@ -1,4 +1,5 @@
-import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
+import * as Validation from '@cyclonedx/cyclonedx-library/Validation';
 import { describeError, RaygateError } from '../../shared/errors.ts';
 import type { BomFormat } from './serialize.ts';
 
