@@ -19,7 +19,9 @@ let xml: Serialize.XmlSerializer | undefined;
  */
 export function serializeBom(bom: Models.Bom, format: BomFormat): string {
   const serializer =
-    format === 'json' ? json : (xml ??= new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(SPEC)));
+    format === 'json'
+      ? json
+      : (xml ??= new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(SPEC)));
   return `${serializer.serialize(bom, { sortLists: false, space: 2 })}\n`;
 }
 
