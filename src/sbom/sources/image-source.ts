@@ -148,7 +148,8 @@ async function readAllLayers(
   const worker = async () => {
     while (next < total) {
       const index = next++;
-      while (index >= applied + window && !abort.signal.aborted) await new Promise<void>((r) => waiters.push(r));
+      while (index >= applied + window && !abort.signal.aborted)
+        await new Promise<void>((r) => waiters.push(r));
       if (abort.signal.aborted) return;
       const blob = image.layers[index]!;
       try {
@@ -173,7 +174,10 @@ async function readAllLayers(
       wake();
     }
   };
-  const workers = Array.from({ length: Math.min(Math.max(1, limits.concurrency), Math.max(1, total)) }, worker);
+  const workers = Array.from(
+    { length: Math.min(Math.max(1, limits.concurrency), Math.max(1, total)) },
+    worker,
+  );
   const results = await Promise.allSettled(workers);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -277,7 +281,11 @@ function hides(contents: LayerContents, path: string): boolean {
   if (contents.nonDirs.has(path) || contents.dirs.has(path) || contents.whiteouts.includes(path)) return true;
   for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
     const parent = path.slice(0, end);
-    if (contents.nonDirs.has(parent) || contents.whiteouts.includes(parent) || contents.opaques.includes(parent))
+    if (
+      contents.nonDirs.has(parent) ||
+      contents.whiteouts.includes(parent) ||
+      contents.opaques.includes(parent)
+    )
       return true;
   }
   return false;
@@ -305,7 +313,12 @@ function listFiles(squashed: SquashedImage, want: PathFilter, problems: Problem[
   return files;
 }
 
-function imageTree(image: ResolvedImage, squashed: SquashedImage, found: TreeFile[], problems: Problem[]): FileTree {
+function imageTree(
+  image: ResolvedImage,
+  squashed: SquashedImage,
+  found: TreeFile[],
+  problems: Problem[],
+): FileTree {
   const files = found.map((f) => {
     const r = squashed.resolve(f.path);
     return r.ok ? { path: f.path, size: r.node.size, layer: r.node.layer } : f;
@@ -314,7 +327,11 @@ function imageTree(image: ResolvedImage, squashed: SquashedImage, found: TreeFil
   const readNode = (path: string, maxBytes: number) => {
     const r = squashed.resolve(path);
     if (!r.ok) {
-      throw new RaygateError('SBOM_FILE_UNREADABLE', 'input', `Cannot read ${path}: the image has no such file.`);
+      throw new RaygateError(
+        'SBOM_FILE_UNREADABLE',
+        'input',
+        `Cannot read ${path}: the image has no such file.`,
+      );
     }
     if (r.node.size > maxBytes || !r.node.bytes) {
       throw new RaygateError(

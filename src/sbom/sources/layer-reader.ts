@@ -5,12 +5,7 @@ import zlib from 'node:zlib';
 import { RaygateError, isRaygateError } from '../../shared/errors.ts';
 import type { PathFilter } from './file-tree.ts';
 import type { ImageLimits } from './image-limits.ts';
-import {
-  OPAQUE_MARKER,
-  WHITEOUT_PREFIX,
-  emptyLayerContents,
-  normaliseEntryName,
-} from './layer-contents.ts';
+import { OPAQUE_MARKER, WHITEOUT_PREFIX, emptyLayerContents, normaliseEntryName } from './layer-contents.ts';
 import type { LayerContents } from './layer-contents.ts';
 import { TarParser } from './tar-parser.ts';
 import type { TarEntry } from './tar-parser.ts';
@@ -213,7 +208,12 @@ class EntryCollector {
   entries = 0;
   keptBytes = 0;
 
-  constructor(contents: LayerContents, want: PathFilter, extra: ReadonlySet<string> | undefined, limits: ImageLimits) {
+  constructor(
+    contents: LayerContents,
+    want: PathFilter,
+    extra: ReadonlySet<string> | undefined,
+    limits: ImageLimits,
+  ) {
     this.contents = contents;
     this.want = want;
     this.extra = extra;

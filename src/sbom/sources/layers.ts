@@ -70,7 +70,12 @@ export class SquashedImage {
       this.set(path, { kind: 'symlink', layer: layer.digest, target });
     }
     for (const [path, target] of layer.pendingHardlinks) {
-      this.set(path, { kind: 'file', layer: layer.digest, size: 0, pending: { layerIndex: layer.index, path: target } });
+      this.set(path, {
+        kind: 'file',
+        layer: layer.digest,
+        size: 0,
+        pending: { layerIndex: layer.index, path: target },
+      });
     }
     for (const [path, target] of layer.hardlinks) {
       const source = this.hardlinkSource(layer, target);

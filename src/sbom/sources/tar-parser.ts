@@ -163,7 +163,8 @@ export class TarParser {
           `A tar metadata record of ${size} bytes is larger than the ${this.limits.maxMetaRecordBytes} allowed.`,
         );
       }
-      this.metaKind = typeflag === 'x' ? 'pax' : typeflag === 'g' ? 'global' : typeflag === 'L' ? 'gnu-name' : 'gnu-link';
+      this.metaKind =
+        typeflag === 'x' ? 'pax' : typeflag === 'g' ? 'global' : typeflag === 'L' ? 'gnu-name' : 'gnu-link';
       this.metaBuffer = new Uint8Array(size);
       this.metaFill = 0;
       this.remaining = size;
@@ -227,12 +228,12 @@ export class TarParser {
 
 const decoder = new TextDecoder('utf-8');
 
-function isZeroBlock(h: Uint8Array): boolean {
+export function isZeroBlock(h: Uint8Array): boolean {
   for (let i = 0; i < BLOCK; i++) if (h[i] !== 0) return false;
   return true;
 }
 
-function checksumMatches(h: Uint8Array): boolean {
+export function checksumMatches(h: Uint8Array): boolean {
   const stored = parseOctal(h, 148, 8);
   let unsigned = 0;
   let signed = 0;
@@ -244,12 +245,12 @@ function checksumMatches(h: Uint8Array): boolean {
   return stored === unsigned || stored === signed;
 }
 
-function pad(size: number): number {
+export function pad(size: number): number {
   const rest = size % BLOCK;
   return rest === 0 ? 0 : BLOCK - rest;
 }
 
-function entryType(flag: string): TarEntryType {
+export function entryType(flag: string): TarEntryType {
   switch (flag) {
     case '0':
     case '\0':
@@ -266,18 +267,18 @@ function entryType(flag: string): TarEntryType {
   }
 }
 
-function cString(h: Uint8Array, start: number, length: number): string {
+export function cString(h: Uint8Array, start: number, length: number): string {
   let end = start;
   while (end < start + length && h[end] !== 0) end++;
   return decoder.decode(h.subarray(start, end));
 }
 
-function cStringOf(bytes: Uint8Array): string {
+export function cStringOf(bytes: Uint8Array): string {
   const nul = bytes.indexOf(0);
   return decoder.decode(nul === -1 ? bytes : bytes.subarray(0, nul));
 }
 
-function ustarName(h: Uint8Array): string {
+export function ustarName(h: Uint8Array): string {
   const name = cString(h, 0, 100);
   const isUstar = h[257] === 0x75 && h[258] === 0x73 && h[259] === 0x74 && h[260] === 0x61 && h[261] === 0x72;
   if (!isUstar) return name;
@@ -299,7 +300,7 @@ function parseOctal(h: Uint8Array, start: number, length: number): number {
 }
 
 /** Octal, or GNU base-256 when the first byte has its high bit set (sizes of 8 GiB and more). */
-function parseNumeric(h: Uint8Array, start: number, length: number): number {
+export function parseNumeric(h: Uint8Array, start: number, length: number): number {
   if ((h[start]! & 0x80) === 0) return parseOctal(h, start, length);
   if ((h[start]! & 0x40) !== 0) {
     throw new RaygateError('SBOM_LAYER_CORRUPT', 'input', 'A tar header holds a negative number.');
@@ -314,7 +315,7 @@ function parseNumeric(h: Uint8Array, start: number, length: number): number {
   return value;
 }
 
-function parsePaxSize(value: string): number {
+export function parsePaxSize(value: string): number {
   if (!/^\d{1,16}$/.test(value)) {
     throw new RaygateError('SBOM_LAYER_CORRUPT', 'input', `A pax header gives an invalid size '${value}'.`);
   }
@@ -322,7 +323,7 @@ function parsePaxSize(value: string): number {
 }
 
 /** Pax records: `<length> <key>=<value>\n`, where length counts the whole record. */
-function parsePax(bytes: Uint8Array): Record<string, string> {
+export function parsePax(bytes: Uint8Array): Record<string, string> {
   const out: Record<string, string> = {};
   let pos = 0;
   while (pos < bytes.length) {
