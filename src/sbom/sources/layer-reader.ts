@@ -88,6 +88,7 @@ export async function readLayer(options: ReadLayerOptions): Promise<LayerContent
     }
   };
 
+  let complete = true;
   for await (const raw of source) {
     const chunk = raw instanceof Uint8Array ? raw : new Uint8Array(raw as ArrayBuffer);
     compressed += chunk.length;
@@ -101,7 +102,15 @@ export async function readLayer(options: ReadLayerOptions): Promise<LayerContent
     }
     hash?.update(chunk);
     options.onBytes?.(chunk.length);
-    if (failure !== undefined) break;
+    if (failure !== undefined) {
+      // Corrupt data is still hashed to the end, so an altered blob reports the digest mismatch it is;
+      // a bound that was hit stops the transfer at once.
+      if (!isCorruption(failure)) {
+        complete = false;
+        break;
+      }
+      continue;
+    }
     if (compression === undefined) {
       compression = sniffCompression(chunk, blob.mediaType);
       if (compression !== 'none') {
@@ -130,7 +139,9 @@ export async function readLayer(options: ReadLayerOptions): Promise<LayerContent
     }
   } else inflater?.destroy();
 
-  if (hash && failure === undefined) {
+  // A blob read to its end is judged by its digest first: a truncated or altered blob is a digest
+  // mismatch even when decompression noticed first.
+  if (hash && complete) {
     if (blob.size !== undefined && compressed !== blob.size) {
       throw new RaygateError(
         'OCI_DIGEST_MISMATCH',
@@ -155,6 +166,12 @@ export async function readLayer(options: ReadLayerOptions): Promise<LayerContent
   contents.stats.entries = collector.entries;
   contents.stats.keptBytes = collector.keptBytes;
   return contents;
+}
+
+function isCorruption(error: unknown): boolean {
+  return (
+    isRaygateError(error) && (error.code === 'SBOM_LAYER_CORRUPT' || error.code === 'SBOM_LAYER_TRUNCATED')
+  );
 }
 
 async function drainOrError(stream: Transform): Promise<void> {
