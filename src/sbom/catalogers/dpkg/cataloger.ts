@@ -97,7 +97,7 @@ async function parseDpkgFile(
       });
       continue;
     }
-    if (!isPresent(stanza.fields.get('Status'))) continue;
+    if (!isPresent(stanza.fields.get('Status'), file.path.includes(STATUS_D))) continue;
     const pkg = toPackage(stanza, name, version, file, distro, introduced.get(keyOf(stanza)));
     if (options.files) {
       const files = await readFileList(context, root, name, stanza.fields.get('Architecture'));

@@ -80,9 +80,13 @@ const PRESENT_STATES = new Set([
   'triggers-pending',
 ]);
 
-/** True when a `Status: want flag state` line means the package is present; no Status (distroless) counts as present. */
-export function isPresent(status: string | undefined): boolean {
-  if (status === undefined) return true;
+/**
+ * True when a `Status: want flag state` line means the package's files are on disk. A stanza without
+ * Status is present in distroless `status.d/` files (which never carry one) and absent in the status
+ * file, as dpkg itself treats it.
+ */
+export function isPresent(status: string | undefined, statusOptional = false): boolean {
+  if (status === undefined) return statusOptional;
   const state = status.trim().split(/\s+/)[2];
   return state !== undefined && PRESENT_STATES.has(state);
 }
