@@ -76,7 +76,8 @@ function compile(entries: readonly string[] | undefined): CompiledPolicy {
       continue;
     }
     const { host, port } = splitHostPort(e);
-    if (isIP(host)) {
+    // A bare address covers every port; `address:port` only that port (checked by name in checkHost).
+    if (isIP(host) && !port) {
       const u = unmap(host);
       ranges.addAddress(u.address, u.family);
     }
