@@ -63,7 +63,7 @@ export interface DebianRayImage {
 export async function debianRayImage(): Promise<DebianRayImage> {
   const rootfs = await debianRootfs();
   const venv = await rayVenv();
-  const dir = await cached(`image-debian-ray-${cacheKey(rootfs, venv, 'v1')}`, async (tmp) => {
+  const dir = await cached(`image-debian-ray-${cacheKey(rootfs, venv, 'v2')}`, async (tmp) => {
     const layout = path.join(tmp, 'layout');
     const bundle = path.join(tmp, 'bundle');
     const root = path.join(bundle, 'rootfs');
@@ -71,13 +71,13 @@ export async function debianRayImage(): Promise<DebianRayImage> {
     await run('umoci', ['new', '--image', `${layout}:wip`]);
     await run('umoci', ['unpack', '--image', `${layout}:wip`, bundle], long);
     await run('cp', ['-a', `${rootfs}/.`, `${root}/`], long);
-    await run('umoci', ['repack', '--image', `${layout}:wip`, bundle], long);
+    await run('umoci', ['repack', '--refresh-bundle', '--image', `${layout}:wip`, bundle], long);
     await run('umoci', ['tag', '--image', `${layout}:wip`, 'debian']);
     await writeFile(path.join(tmp, 'dpkg-base.tsv'), await dpkgQuery(root));
 
     await mkdir(path.join(root, 'home/ray'), { recursive: true });
     await run('cp', ['-a', venv, path.join(root, 'home/ray/anaconda3')], long);
-    await run('umoci', ['repack', '--image', `${layout}:wip`, bundle], long);
+    await run('umoci', ['repack', '--refresh-bundle', '--image', `${layout}:wip`, bundle], long);
     await run('umoci', ['tag', '--image', `${layout}:wip`, 'debian-ray']);
 
     await run('chroot', [root, 'dpkg', '--purge', PURGED_DEB], long);
@@ -86,7 +86,7 @@ export async function debianRayImage(): Promise<DebianRayImage> {
     const uninstalled = UNINSTALL_CANDIDATES.find((c) => before.some((p) => p.name.toLowerCase() === c));
     if (!uninstalled) throw new Error('none of the uninstall candidates is installed');
     await run(python, ['-m', 'pip', 'uninstall', '-y', uninstalled], long);
-    await run('umoci', ['repack', '--image', `${layout}:wip`, bundle], long);
+    await run('umoci', ['repack', '--refresh-bundle', '--image', `${layout}:wip`, bundle], long);
     await run('umoci', ['tag', '--image', `${layout}:wip`, 'latest']);
     await run('umoci', ['rm', '--image', `${layout}:wip`]);
     await run('umoci', ['gc', '--layout', layout]);

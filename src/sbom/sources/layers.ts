@@ -188,7 +188,11 @@ export class SquashedImage {
     for (const [name, child] of trie.children) {
       const childPath = `${path}/${name}`;
       if (layer.nonDirs.has(childPath)) {
-        this.forgetHistoryUnder(childPath, child);
+        // A file rewritten by this layer keeps its history (dpkg status grows layer by layer); whatever
+        // lay below the path is gone.
+        if (child.children)
+          for (const [n, c] of child.children) this.forgetHistoryUnder(`${childPath}/${n}`, c);
+        if (child.node?.kind !== 'file') this.history.delete(childPath);
         trie.children.delete(name);
       } else if (layer.dirs.has(childPath)) {
         if (child.node) {
