@@ -234,6 +234,7 @@ async function fillSymlinkTargets(
   problems: Problem[],
 ): Promise<void> {
   const missing = new Set<string>();
+  const folders = new Set<string>();
   for (const file of files) {
     if (squashed.get(file.path)?.kind !== 'symlink') continue;
     const resolution = squashed.resolve(file.path);
@@ -257,12 +258,16 @@ async function fillSymlinkTargets(
       if (file) {
         squashed.adopt(target, contents.digest, file.bytes, file.size);
         missing.delete(target);
-      } else if (hides(contents, target)) missing.delete(target);
+      } else if (hides(contents, target)) {
+        if (contents.dirs.has(target)) folders.add(target);
+        missing.delete(target);
+      }
     }
   }
   for (const file of files) {
     const resolution = squashed.resolve(file.path);
-    if (!resolution.ok) {
+    // A symlink to a folder is not a file to read, and not a problem either.
+    if (!resolution.ok && resolution.reason !== 'not-a-file' && !folders.has(resolution.path)) {
       problems.push({
         code: resolution.reason === 'loop' ? 'SBOM_SYMLINK_LOOP' : 'SBOM_SYMLINK_DANGLING',
         severity: 'warning',

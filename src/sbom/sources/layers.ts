@@ -125,8 +125,9 @@ export class SquashedImage {
       }
     }
     const resolved = `/${parts.join('/')}`;
-    const node = this.lookupParts(parts)?.node;
-    if (!node) return { ok: false, reason: 'missing', path: resolved };
+    const trie = this.lookupParts(parts);
+    const node = trie?.node;
+    if (!node) return { ok: false, reason: trie?.children ? 'not-a-file' : 'missing', path: resolved };
     if (node.kind !== 'file') return { ok: false, reason: 'not-a-file', path: resolved };
     return { ok: true, path: resolved, node };
   }

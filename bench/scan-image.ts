@@ -1,0 +1,22 @@
+// Child process of bench/image-sbom.ts: one raygate image scan, as `raygate sbom` runs it, with its stats
+// on stdout as JSON. Run alone: node bench/scan-image.ts TARGET [--insecure HOST]
+import { PROCESSORS, selectCatalogers } from '../src/sbom/catalogers/index.ts';
+import { scanSource } from '../src/sbom/scan.ts';
+import type { ImageSource } from '../src/sbom/sources/image-source.ts';
+import { openTarget } from '../src/sbom/sources/open-target.ts';
+
+const [target, flag, host] = process.argv.slice(2);
+if (!target) throw new Error('usage: node bench/scan-image.ts TARGET [--insecure HOST]');
+const started = performance.now();
+const { source } = await openTarget(
+  target,
+  flag === '--insecure' && host ? { registry: { insecureRegistries: [host] } } : {},
+);
+const result = await scanSource(source, { catalogers: selectCatalogers(['image']), processors: PROCESSORS });
+const ms = performance.now() - started;
+const stats = (source as ImageSource).stats;
+const byEcosystem: Record<string, number> = {};
+for (const p of result.packages) byEcosystem[p.ecosystem] = (byEcosystem[p.ecosystem] ?? 0) + 1;
+process.stdout.write(
+  `${JSON.stringify({ ms, packages: result.packages.length, byEcosystem, problems: result.problems.length, stats, maxRssKb: process.resourceUsage().maxRSS })}\n`,
+);

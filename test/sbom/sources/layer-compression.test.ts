@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { openTarget } from '../../../src/sbom/sources/open-target.ts';
+import { digestOf, OciLayoutWriter } from '../../support/oci-layout-writer.ts';
+import { buildTar } from '../../support/tar-builder.ts';
+import { makeTempDir } from '../../support/temp-dir.ts';
+import { run } from '../../support/test-cache.ts';
+
+describe('layer compression', () => {
+  describe('when layers are gzip, zstd (made by the zstd tool) or plain tar', () => {
+    it('reads the same files from each, in one image', async () => {
+      const temp = await makeTempDir();
+      try {
+        const tars = ['gzip', 'zstd', 'plain'].map((kind) =>
+          buildTar([{ name: `etc/${kind}.txt`, content: `${kind}\n`.repeat(1000) }]),
+        );
+        const zstdIn = path.join(temp.dir, 'layer.tar');
+        await writeFile(zstdIn, tars[1]!);
+        await run('zstd', ['-q', '-f', zstdIn, '-o', `${zstdIn}.zst`]);
+        const writer = new OciLayoutWriter(path.join(temp.dir, 'layout'));
+        await writer.init();
+        await writer.image([
+          { bytes: gzipSync(tars[0]!), diffId: digestOf(tars[0]!) },
+          {
+            bytes: await readFile(`${zstdIn}.zst`),
+            diffId: digestOf(tars[1]!),
+            mediaType: 'application/vnd.oci.image.layer.v1.tar+zstd',
+          },
+          {
+            bytes: tars[2]!,
+            diffId: digestOf(tars[2]!),
+            mediaType: 'application/vnd.oci.image.layer.v1.tar',
+          },
+        ]);
+        const { source } = await openTarget(`oci-dir:${writer.dir}`);
+        const tree = await source.open(() => true);
+        const files: Record<string, string> = {};
+        for (const f of tree.files())
+          files[f.path] = Buffer.from(await tree.read(f.path, 1 << 20))
+            .toString()
+            .slice(0, 5);
+        assert.deepEqual(files, {
+          '/etc/gzip.txt': 'gzip\n',
+          '/etc/plain.txt': 'plain',
+          '/etc/zstd.txt': 'zstd\n',
+        });
+        await tree.close();
+      } finally {
+        await temp.cleanup();
+      }
+    });
+  });
+});
