@@ -119,6 +119,12 @@ try {
         `image:${registry.host}/bench/ray-torch:latest`,
         ['--insecure', registry.host],
       ],
+      ['raygate, OCI layout, + Python metadata kept', `oci-dir:${image.layout}:latest`, ['--python-keep']],
+      [
+        'raygate, registry, + Python metadata kept',
+        `image:${registry.host}/bench/ray-torch:latest`,
+        ['--insecure', registry.host, '--python-keep'],
+      ],
     ] as [string, string, string[]][]) {
       const r = await timed([
         process.execPath,
@@ -129,12 +135,13 @@ try {
       const summary = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
         packages: number;
         byEcosystem: Record<string, number>;
+        stats: { keptFiles: number; secondPassLayers: number };
       };
       rows.push({
         name,
         seconds: r.seconds,
         rssMb: r.rssMb,
-        note: `${summary.packages} packages ${JSON.stringify(summary.byEcosystem)}`,
+        note: `${summary.packages} packages ${JSON.stringify(summary.byEcosystem)}, ${summary.stats.keptFiles} files kept, ${summary.stats.secondPassLayers} second passes`,
       });
     }
     const trivy = await timed([

@@ -107,6 +107,20 @@ describe('registry images (CNCF distribution on 127.0.0.1)', function () {
       );
     });
 
+    it('checks the addresses a host name resolves to (localhost is loopback)', async () => {
+      const port = registry.host.split(':')[1];
+      const error = await assertRejectsWithCode(
+        () =>
+          openTarget(`image:localhost:${port}/raygate/small:v1`, { registry: { dockerConfigDir: temp.dir } }),
+        'OCI_HOST_DENIED',
+      );
+      assert.match(error.message, /resolves to (127\.0\.0\.1|::1)/);
+      const allowed = await scanImage(`image:localhost:${port}/raygate/small:v1`, {
+        registry: { insecureRegistries: [`localhost:${port}`], dockerConfigDir: temp.dir },
+      });
+      assert.ok(allowed.packages.length > 600);
+    });
+
     it('says the image is unknown', async () => {
       await assertRejectsWithCode(
         () => openTarget(`image:${registry.host}/raygate/small:nope`, insecure()),
