@@ -89,6 +89,7 @@ export async function readLayer(options: ReadLayerOptions): Promise<LayerContent
   };
 
   let complete = true;
+  let head: Uint8Array | undefined;
   for await (const raw of source) {
     const chunk = raw instanceof Uint8Array ? raw : new Uint8Array(raw as ArrayBuffer);
     compressed += chunk.length;
@@ -111,8 +112,14 @@ export async function readLayer(options: ReadLayerOptions): Promise<LayerContent
       }
       continue;
     }
+    let data = chunk;
     if (compression === undefined) {
-      compression = sniffCompression(chunk, blob.mediaType);
+      // The magic bytes may arrive split over tiny network chunks: wait for four of them.
+      head = head ? Buffer.concat([head, chunk]) : chunk;
+      if (head.length < 4) continue;
+      data = head;
+      head = undefined;
+      compression = sniffCompression(data, blob.mediaType);
       if (compression !== 'none') {
         inflater =
           compression === 'gzip'
@@ -126,10 +133,15 @@ export async function readLayer(options: ReadLayerOptions): Promise<LayerContent
     }
     if (finishedParsing) continue; // only the digest still needs these bytes
     if (inflater) {
-      if (!inflater.write(chunk)) await drainOrError(inflater);
-    } else feed(chunk);
+      if (!inflater.write(data)) await drainOrError(inflater);
+    } else feed(data);
   }
 
+  if (head && failure === undefined) {
+    compression = sniffCompression(head, blob.mediaType);
+    if (compression === 'none') feed(head);
+    else failure = decompressionError(blob, new Error('unexpected end of file'));
+  }
   if (failure === undefined && inflater && !finishedParsing) {
     inflater.end();
     try {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { IMAGE_LIMITS } from '../../../src/sbom/sources/image-limits.ts';
+import { readLayer } from '../../../src/sbom/sources/layer-reader.ts';
 import { openTarget } from '../../../src/sbom/sources/open-target.ts';
 import { digestOf, OciLayoutWriter } from '../../support/oci-layout-writer.ts';
 import { buildTar } from '../../support/tar-builder.ts';
@@ -9,6 +11,31 @@ import { makeTempDir } from '../../support/temp-dir.ts';
 import { run } from '../../support/test-cache.ts';
 
 describe('layer compression', () => {
+  describe('when a blob arrives in one-byte chunks', () => {
+    it('still recognises gzip and verifies the digest', async () => {
+      const tar = buildTar([{ name: 'var/lib/dpkg/status', content: 'Package: a\nVersion: 1\n' }]);
+      const gz = gzipSync(tar);
+      async function* bytes() {
+        for (const b of gz) yield Uint8Array.of(b);
+      }
+      const contents = await readLayer({
+        index: 0,
+        blob: {
+          digest: digestOf(gz),
+          mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+          size: gz.length,
+        },
+        open: async () => bytes(),
+        want: () => true,
+        limits: IMAGE_LIMITS,
+      });
+      assert.equal(
+        Buffer.from(contents.files.get('/var/lib/dpkg/status')!.bytes!).toString(),
+        'Package: a\nVersion: 1\n',
+      );
+    });
+  });
+
   describe('when layers are gzip, zstd (made by the zstd tool) or plain tar', () => {
     it('reads the same files from each, in one image', async () => {
       const temp = await makeTempDir();
