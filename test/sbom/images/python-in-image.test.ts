@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { selectCatalogers } from '../../../src/sbom/catalogers/index.ts';
 import type { ScanResult } from '../../../src/sbom/model.ts';
 import { normalizePythonName } from '../../../src/sbom/python/names.ts';
 import { debianRayImage } from '../../support/test-images.ts';
 import type { DebianRayImage } from '../../support/test-images.ts';
+import { makeTempDir } from '../../support/temp-dir.ts';
+import { trivyImageSbom } from '../../support/trivy.ts';
 import { scanImage } from './scan-image.ts';
 
 /**
@@ -46,6 +49,27 @@ describe('Python packages inside a real Debian + Ray image', function () {
           (p) => p.ecosystem === 'pypi' && p.name === normalizePythonName(image.uninstalled),
         ),
       );
+    });
+
+    it('misses nothing Trivy sees in the environment that pip list confirms', async () => {
+      const temp = await makeTempDir('raygate-trivy-');
+      try {
+        const trivy = await trivyImageSbom(image.dockerArchive, path.join(temp.dir, 'cache'));
+        const pip = new Map(image.pip.map((p) => [normalizePythonName(p.name), p.version]));
+        const ours = new Set(
+          result.packages.filter((p) => p.ecosystem === 'pypi').map((p) => `${p.name}@${p.version}`),
+        );
+        const theirs = trivy
+          .filter((c) => c.purl?.startsWith('pkg:pypi/'))
+          .map((c) => `${normalizePythonName(c.name)}@${c.version}`);
+        const missed = theirs.filter((t) => !ours.has(t) && pip.get(t.split('@')[0]!) === t.split('@')[1]);
+        console.log(
+          `      pypi: raygate ${ours.size}, trivy ${theirs.length}; trivy only: ${theirs.filter((t) => !ours.has(t)).join(' ') || 'none'}; raygate only: ${[...ours].filter((o) => !theirs.includes(o)).join(' ') || 'none'}`,
+        );
+        assert.deepEqual(missed, []);
+      } finally {
+        await temp.cleanup();
+      }
     });
 
     it('attributes the Ray environment to the layer that installed it', () => {
