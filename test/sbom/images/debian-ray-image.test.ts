@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { ScanResult } from '../../../src/sbom/model.ts';
-import { hasProgram } from '../../support/test-cache.ts';
+import { makeTempDir } from '../../support/temp-dir.ts';
+import { hasProgram, run } from '../../support/test-cache.ts';
 import { debianRayImage, PURGED_DEB } from '../../support/test-images.ts';
 import type { DebianRayImage } from '../../support/test-images.ts';
 import { debsOf, scanImage } from './scan-image.ts';
@@ -66,6 +69,64 @@ describe('image SBOM of a real Debian + Ray image', function () {
       });
     });
   }
+
+  describe('when the archive is the OCI-in-tar layout newer Docker saves', () => {
+    it('reads it through manifest.json and names the real manifest digest', async () => {
+      // docker save (Docker 25+) writes an OCI layout plus manifest.json whose Layers point into blobs/.
+      const temp = await makeTempDir('raygate-oci-in-tar-');
+      try {
+        const index = JSON.parse(await readFile(path.join(image.layout, 'index.json'), 'utf8')) as {
+          manifests: { digest: string; annotations?: Record<string, string> }[];
+        };
+        const latest = index.manifests.find(
+          (m) => m.annotations?.['org.opencontainers.image.ref.name'] === 'latest',
+        )!;
+        const blob = (d: string) => `blobs/sha256/${d.slice(7)}`;
+        const manifest = JSON.parse(await readFile(path.join(image.layout, blob(latest.digest)), 'utf8')) as {
+          config: { digest: string };
+          layers: { digest: string }[];
+        };
+        const stage = path.join(temp.dir, 'stage');
+        await cp(image.layout, stage, { recursive: true });
+        await writeFile(
+          path.join(stage, 'index.json'),
+          JSON.stringify({
+            schemaVersion: 2,
+            manifests: [
+              {
+                ...latest,
+                annotations: {
+                  'io.containerd.image.name': 'docker.io/raygate/debian-ray:latest',
+                  'org.opencontainers.image.ref.name': 'latest',
+                },
+              },
+            ],
+          }),
+        );
+        await writeFile(
+          path.join(stage, 'manifest.json'),
+          JSON.stringify([
+            {
+              Config: blob(manifest.config.digest),
+              RepoTags: ['raygate/debian-ray:latest'],
+              Layers: manifest.layers.map((l) => blob(l.digest)),
+            },
+          ]),
+        );
+        const archive = path.join(temp.dir, 'saved.tar');
+        await run('tar', ['-C', stage, '-cf', archive, '.']);
+        const result = await scanImage(`docker-archive:${archive}`);
+        assert.equal(result.target.digest, latest.digest);
+        assert.deepEqual(new Map([...debsOf(result)].sort()), new Map([...image.dpkg].sort()));
+        assert.equal(
+          result.target.properties!['raygate:image:layers'],
+          manifest.layers.map((l) => l.digest).join(','),
+        );
+      } finally {
+        await temp.cleanup();
+      }
+    });
+  });
 
   describe('when reading the one-layer tag of the same layout', () => {
     it('still sees the package the later layer purges', async () => {
