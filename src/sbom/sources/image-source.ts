@@ -140,6 +140,7 @@ async function readAllLayers(
   let next = 0;
   let applied = 0;
   let waiters: (() => void)[] = [];
+  let firstError: { error: unknown } | undefined;
   const wake = () => {
     const list = waiters;
     waiters = [];
@@ -162,9 +163,11 @@ async function readAllLayers(
           onBytes,
         });
       } catch (error) {
+        // The first failure is the cause; the layers it aborts fail after it and are not reported.
+        firstError ??= { error };
         abort.abort();
         wake();
-        throw error;
+        return;
       }
       while (applied < total && done[applied]) {
         apply(done[applied]!);
@@ -178,9 +181,8 @@ async function readAllLayers(
     { length: Math.min(Math.max(1, limits.concurrency), Math.max(1, total)) },
     worker,
   );
-  const results = await Promise.allSettled(workers);
-  const failed = results.find((r) => r.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
+  await Promise.all(workers);
+  if (firstError) throw firstError.error;
 }
 
 /** A second read of the layers that hold hardlinked files whose first copy the scan did not keep. */

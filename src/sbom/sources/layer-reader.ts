@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { Transform } from 'node:stream';
 import zlib from 'node:zlib';
-import { RaygateError, isRaygateError } from '../../shared/errors.ts';
+import { RaygateError, describeError, isRaygateError } from '../../shared/errors.ts';
 import type { PathFilter } from './file-tree.ts';
 import type { ImageLimits } from './image-limits.ts';
 import { OPAQUE_MARKER, WHITEOUT_PREFIX, emptyLayerContents, normaliseEntryName } from './layer-contents.ts';
@@ -90,51 +90,63 @@ export async function readLayer(options: ReadLayerOptions): Promise<LayerContent
 
   let complete = true;
   let head: Uint8Array | undefined;
-  for await (const raw of source) {
-    const chunk = raw instanceof Uint8Array ? raw : new Uint8Array(raw as ArrayBuffer);
-    compressed += chunk.length;
-    if (blob.size !== undefined && compressed > blob.size) {
-      inflater?.destroy();
-      throw new RaygateError(
-        'OCI_DIGEST_MISMATCH',
-        'verification',
-        `Blob ${blob.digest} is longer than the ${blob.size} bytes its descriptor declares.`,
-      );
-    }
-    hash?.update(chunk);
-    options.onBytes?.(chunk.length);
-    if (failure !== undefined) {
-      // Corrupt data is still hashed to the end, so an altered blob reports the digest mismatch it is;
-      // a bound that was hit stops the transfer at once.
-      if (!isCorruption(failure)) {
-        complete = false;
-        break;
+  try {
+    for await (const raw of source) {
+      const chunk = raw instanceof Uint8Array ? raw : new Uint8Array(raw as ArrayBuffer);
+      compressed += chunk.length;
+      if (blob.size !== undefined && compressed > blob.size) {
+        inflater?.destroy();
+        throw new RaygateError(
+          'OCI_DIGEST_MISMATCH',
+          'verification',
+          `Blob ${blob.digest} is longer than the ${blob.size} bytes its descriptor declares.`,
+        );
       }
-      continue;
-    }
-    let data = chunk;
-    if (compression === undefined) {
-      // The magic bytes may arrive split over tiny network chunks: wait for four of them.
-      head = head ? Buffer.concat([head, chunk]) : chunk;
-      if (head.length < 4) continue;
-      data = head;
-      head = undefined;
-      compression = sniffCompression(data, blob.mediaType);
-      if (compression !== 'none') {
-        inflater =
-          compression === 'gzip'
-            ? zlib.createGunzip({ chunkSize: 256 * 1024 })
-            : zlib.createZstdDecompress({ chunkSize: 256 * 1024 });
-        inflater.on('data', feed);
-        inflater.on('error', (error) => {
-          if (failure === undefined && !finishedParsing) failure = decompressionError(blob, error);
-        });
+      hash?.update(chunk);
+      options.onBytes?.(chunk.length);
+      if (failure !== undefined) {
+        // Corrupt data is still hashed to the end, so an altered blob reports the digest mismatch it is;
+        // a bound that was hit stops the transfer at once.
+        if (!isCorruption(failure)) {
+          complete = false;
+          break;
+        }
+        continue;
       }
+      let data = chunk;
+      if (compression === undefined) {
+        // The magic bytes may arrive split over tiny network chunks: wait for four of them.
+        head = head ? Buffer.concat([head, chunk]) : chunk;
+        if (head.length < 4) continue;
+        data = head;
+        head = undefined;
+        compression = sniffCompression(data, blob.mediaType);
+        if (compression !== 'none') {
+          inflater =
+            compression === 'gzip'
+              ? zlib.createGunzip({ chunkSize: 256 * 1024 })
+              : zlib.createZstdDecompress({ chunkSize: 256 * 1024 });
+          inflater.on('data', feed);
+          inflater.on('error', (error) => {
+            if (failure === undefined && !finishedParsing) failure = decompressionError(blob, error);
+          });
+        }
+      }
+      if (finishedParsing) continue; // only the digest still needs these bytes
+      if (inflater) {
+        if (!inflater.write(data)) await drainOrError(inflater);
+      } else feed(data);
     }
-    if (finishedParsing) continue; // only the digest still needs these bytes
-    if (inflater) {
-      if (!inflater.write(data)) await drainOrError(inflater);
-    } else feed(data);
+  } catch (error) {
+    inflater?.destroy();
+    if (isRaygateError(error)) throw error;
+    // The transfer itself failed (connection reset, file vanished): name the layer and the cause.
+    throw new RaygateError(
+      'SBOM_LAYER_UNREADABLE',
+      'unavailable',
+      `Reading layer ${blob.digest} failed after ${compressed} bytes: ${describeError(error)}.`,
+      { cause: error },
+    );
   }
 
   if (head && failure === undefined) {

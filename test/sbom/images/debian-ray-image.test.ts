@@ -4,7 +4,12 @@ import path from 'node:path';
 import type { ScanResult } from '../../../src/sbom/model.ts';
 import { makeTempDir } from '../../support/temp-dir.ts';
 import { hasProgram, run } from '../../support/test-cache.ts';
-import { debianRayImage, PURGED_DEB } from '../../support/test-images.ts';
+import { dpkgCataloger } from '../../../src/sbom/catalogers/dpkg/cataloger.ts';
+import { osReleaseCataloger } from '../../../src/sbom/catalogers/os-release/cataloger.ts';
+import type { DpkgMetadata } from '../../../src/sbom/model.ts';
+import { scanSource } from '../../../src/sbom/scan.ts';
+import { openTarget } from '../../../src/sbom/sources/open-target.ts';
+import { debianRayImage, debianRootfs, PURGED_DEB } from '../../support/test-images.ts';
 import type { DebianRayImage } from '../../support/test-images.ts';
 import { debsOf, scanImage } from './scan-image.ts';
 
@@ -125,6 +130,25 @@ describe('image SBOM of a real Debian + Ray image', function () {
       } finally {
         await temp.cleanup();
       }
+    });
+  });
+
+  describe('when dpkg file lists are asked for', () => {
+    it('gives each package the files of its info/*.list, as dpkg -L does', async () => {
+      const { source } = await openTarget(`oci-dir:${image.layout}:latest`);
+      const result = await scanSource(source, {
+        catalogers: [osReleaseCataloger, dpkgCataloger({ files: true })],
+      });
+      const bash = result.packages.find((p) => p.name === 'bash')!;
+      const rootfs = await debianRootfs();
+      const { stdout } = await run('dpkg-query', [
+        '--admindir',
+        path.join(rootfs, 'var/lib/dpkg'),
+        '-L',
+        'bash',
+      ]);
+      const expected = stdout.split('\n').filter((l) => l !== '' && l !== '/.');
+      assert.deepEqual((bash.metadata as DpkgMetadata).files, expected);
     });
   });
 

@@ -61,8 +61,15 @@ describe('layer compression', () => {
             mediaType: 'application/vnd.oci.image.layer.v1.tar',
           },
         ]);
-        const { source } = await openTarget(`oci-dir:${writer.dir}`);
+        const progress: { layersDone: number; bytesRead: number; bytesTotal?: number }[] = [];
+        const { source } = await openTarget(`oci-dir:${writer.dir}`, { onProgress: (p) => progress.push(p) });
         const tree = await source.open(() => true);
+        assert.deepEqual(
+          progress.map((p) => p.layersDone),
+          [1, 2, 3],
+          'progress after each layer',
+        );
+        assert.equal(progress[2]!.bytesRead, progress[2]!.bytesTotal);
         const files: Record<string, string> = {};
         for (const f of tree.files())
           files[f.path] = Buffer.from(await tree.read(f.path, 1 << 20))
