@@ -90,6 +90,59 @@ describe('registry images (CNCF distribution on 127.0.0.1)', function () {
       );
     });
 
+    it('reads Docker v2 schema 2 manifests (skopeo --format v2s2) as well as OCI ones', async () => {
+      await push(layout, 'small', `${registry.host}/raygate/docker:v1`, ['--format', 'v2s2']);
+      const { source } = await openTarget(`image:${registry.host}/raygate/docker:v1`, insecure());
+      const manifest = await fetch(`http://${registry.host}/v2/raygate/docker/manifests/v1`, {
+        headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+      });
+      assert.equal(
+        manifest.headers.get('content-type'),
+        'application/vnd.docker.distribution.manifest.v2+json',
+      );
+      assert.equal(source.description.digest, manifest.headers.get('docker-content-digest'));
+      const result = await scanImage(`image:${registry.host}/raygate/docker:v1`, insecure());
+      assert.deepEqual(debsOf(result), await expectedDebs());
+    });
+
+    it('refuses an artifact that is not a container image with OCI_UNSUPPORTED_MEDIA_TYPE', async () => {
+      // Pushed over the distribution API itself: blobs by monolithic upload, then the manifest.
+      const base = `http://${registry.host}/v2/raygate/artifact`;
+      const upload = async (bytes: Buffer) => {
+        const start = await fetch(`${base}/blobs/uploads/`, { method: 'POST' });
+        const location = new URL(start.headers.get('location')!, base);
+        location.searchParams.set('digest', digestOf(bytes));
+        const put = await fetch(location, {
+          method: 'PUT',
+          body: bytes,
+          headers: { 'content-type': 'application/octet-stream' },
+        });
+        assert.equal(put.status, 201);
+        return { digest: digestOf(bytes), size: bytes.length };
+      };
+      const config = await upload(Buffer.from('{}'));
+      const bundle = await upload(
+        Buffer.from('{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}'),
+      );
+      const manifest = {
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+        config: { mediaType: 'application/vnd.oci.empty.v1+json', ...config },
+        layers: [{ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', ...bundle }],
+      };
+      const put = await fetch(`${base}/manifests/sig`, {
+        method: 'PUT',
+        body: JSON.stringify(manifest),
+        headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+      });
+      assert.equal(put.status, 201);
+      await assertRejectsWithCode(
+        () => openTarget(`image:${registry.host}/raygate/artifact:sig`, insecure()),
+        'OCI_UNSUPPORTED_MEDIA_TYPE',
+      );
+    });
+
     it('pulls by digest', async () => {
       const { source } = await openTarget(`image:${registry.host}/raygate/small:v1`, insecure());
       const byDigest = await scanImage(
