@@ -135,6 +135,7 @@ async function readAllLayers(
   apply: (contents: LayerContents) => void,
 ): Promise<void> {
   const total = image.layers.length;
+  const keptBudget = { used: 0 };
   const done = new Array<LayerContents | undefined>(total);
   const window = Math.max(1, limits.concurrency) + 1;
   let next = 0;
@@ -161,6 +162,7 @@ async function readAllLayers(
           want,
           limits,
           onBytes,
+          keptBudget,
         });
       } catch (error) {
         // The first failure is the cause; the layers it aborts fail after it and are not reported.

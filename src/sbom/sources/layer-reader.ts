@@ -29,6 +29,11 @@ export interface ReadLayerOptions {
   limits: ImageLimits;
   /** Paths kept even though `want` does not ask for them (link targets found by an earlier pass). */
   extra?: ReadonlySet<string>;
+  /**
+   * Kept bytes shared by every layer of one image (superseded versions stay in the file history), so
+   * the image-wide bound holds however many layers rewrite a wanted file.
+   */
+  keptBudget?: { used: number };
   /** Called as compressed bytes arrive, for progress displays. */
   onBytes?: (count: number) => void;
   /**
@@ -48,7 +53,13 @@ type Compression = 'gzip' | 'zstd' | 'none';
 export async function readLayer(options: ReadLayerOptions): Promise<LayerContents> {
   const { blob, limits, want, index } = options;
   const contents = emptyLayerContents(index, blob.digest);
-  const collector = new EntryCollector(contents, want, options.extra, limits);
+  const collector = new EntryCollector(
+    contents,
+    want,
+    options.extra,
+    limits,
+    options.keptBudget ?? { used: 0 },
+  );
   const parser = new TarParser(collector, { maxEntries: limits.maxLayerEntries });
 
   const [algorithm, expectedHex] = splitDigest(blob.digest);
@@ -249,12 +260,16 @@ class EntryCollector {
   entries = 0;
   keptBytes = 0;
 
+  private readonly budget: { used: number };
+
   constructor(
     contents: LayerContents,
     want: PathFilter,
     extra: ReadonlySet<string> | undefined,
     limits: ImageLimits,
+    budget: { used: number },
   ) {
+    this.budget = budget;
     this.contents = contents;
     this.want = want;
     this.extra = extra;
@@ -329,11 +344,12 @@ class EntryCollector {
           return 0;
         }
         this.keptBytes += entry.size;
-        if (this.keptBytes > this.limits.maxKeptBytes) {
+        this.budget.used += entry.size;
+        if (this.budget.used > this.limits.maxKeptBytes) {
           throw new RaygateError(
             'SBOM_IMAGE_KEPT_TOO_MUCH',
             'limit',
-            `The files the scan wants in layer ${c.digest} add up to more than ${this.limits.maxKeptBytes} bytes.`,
+            `The files the scan wants add up to more than ${this.limits.maxKeptBytes} bytes (reached in layer ${c.digest}).`,
           );
         }
         const buffer = new Uint8Array(entry.size);

@@ -224,6 +224,18 @@ describe('image reader on hostile images', function () {
     });
   });
 
+  describe('when many layers rewrite a wanted file', () => {
+    it('bounds the kept bytes across the whole image, superseded versions included', async () => {
+      const status = 'Package: x\nVersion: 1\n'.repeat(2000);
+      const dir = await layoutOf(
+        temp.dir,
+        Array.from({ length: 6 }, () => [{ name: 'var/lib/dpkg/status', content: status }]),
+      );
+      const { source } = await openTarget(`oci-dir:${dir}`, { limits: { maxKeptBytes: 4 * status.length } });
+      await assertRejectsWithCode(() => source.open(want), 'SBOM_IMAGE_KEPT_TOO_MUCH');
+    });
+  });
+
   describe('when a tar header claims 100 GB', () => {
     it('does not allocate it and fails clearly when the body is missing', async () => {
       const header = tarHeader({ name: 'var/lib/dpkg/status' }, 100 * 1024 ** 3);
