@@ -135,7 +135,7 @@ async function readAllLayers(
   apply: (contents: LayerContents) => void,
 ): Promise<void> {
   const total = image.layers.length;
-  const keptBudget = { used: 0 };
+  const keptBudget = { used: 0, symlinks: 0 };
   const done = new Array<LayerContents | undefined>(total);
   const window = Math.max(1, limits.concurrency) + 1;
   let next = 0;

@@ -10,6 +10,12 @@ import type { LayerContents } from './layer-contents.ts';
 import { TarParser } from './tar-parser.ts';
 import type { TarEntry } from './tar-parser.ts';
 
+/** What all layers of one image keep together: file bytes and symlinks (both stay in memory). */
+export interface KeptBudget {
+  used: number;
+  symlinks: number;
+}
+
 /** One layer blob as the image describes it. */
 export interface LayerBlob {
   digest: string;
@@ -33,7 +39,7 @@ export interface ReadLayerOptions {
    * Kept bytes shared by every layer of one image (superseded versions stay in the file history), so
    * the image-wide bound holds however many layers rewrite a wanted file.
    */
-  keptBudget?: { used: number };
+  keptBudget?: KeptBudget;
   /** Called as compressed bytes arrive, for progress displays. */
   onBytes?: (count: number) => void;
   /**
@@ -58,7 +64,7 @@ export async function readLayer(options: ReadLayerOptions): Promise<LayerContent
     want,
     options.extra,
     limits,
-    options.keptBudget ?? { used: 0 },
+    options.keptBudget ?? { used: 0, symlinks: 0 },
   );
   const parser = new TarParser(collector, { maxEntries: limits.maxLayerEntries });
 
@@ -260,14 +266,14 @@ class EntryCollector {
   entries = 0;
   keptBytes = 0;
 
-  private readonly budget: { used: number };
+  private readonly budget: KeptBudget;
 
   constructor(
     contents: LayerContents,
     want: PathFilter,
     extra: ReadonlySet<string> | undefined,
     limits: ImageLimits,
-    budget: { used: number },
+    budget: KeptBudget,
   ) {
     this.budget = budget;
     this.contents = contents;
@@ -311,11 +317,11 @@ class EntryCollector {
         return 0;
       case 'symlink':
         c.nonDirs.add(path);
-        if (c.symlinks.size >= this.limits.maxSymlinks) {
+        if (++this.budget.symlinks > this.limits.maxSymlinks) {
           throw new RaygateError(
             'SBOM_LAYER_TOO_MANY_ENTRIES',
             'limit',
-            `Layer ${c.digest} has more than ${this.limits.maxSymlinks} symlinks.`,
+            `The image has more than ${this.limits.maxSymlinks} symlinks (reached in layer ${c.digest}).`,
           );
         }
         c.symlinks.set(path, entry.linkName);
