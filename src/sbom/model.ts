@@ -243,6 +243,8 @@ export interface TargetDescription {
   version?: string;
   /** Content digest of the target when it has one (image manifest digest). */
   digest?: string;
+  /** Package URL of the target itself (`pkg:oci/...` for images), for the SBOM's `metadata.component`. */
+  purl?: string;
   properties?: Record<string, string>;
 }
 

@@ -63,6 +63,8 @@ async function catalogTree(tree: FileTree, options: ScanOptions): Promise<Omit<S
       }
     },
   };
+  const history = tree.history?.bind(tree);
+  if (history) context.history = (path) => history(path, maxBytes).catch(() => []);
 
   const jobs: { cataloger: Cataloger; path: string }[] = [];
   for (const file of tree.files()) {

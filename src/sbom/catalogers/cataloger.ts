@@ -30,6 +30,12 @@ export interface CatalogContext {
   read(path: string): Promise<Uint8Array | undefined>;
   /** True when the target has this file among the files the scan wanted. */
   exists(path: string): boolean;
+  /**
+   * Images only: each layer's version of a file, oldest first, the current one last (empty when the file
+   * cannot be read). Absent for targets without layers. Catalogers use it to name the layer that
+   * introduced a package recorded in a file every layer rewrites (dpkg status, apk installed).
+   */
+  history?(path: string): Promise<{ layer: string; bytes: Uint8Array }[]>;
 }
 
 export interface ParseResult {

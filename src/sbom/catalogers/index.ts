@@ -3,6 +3,7 @@ import { pythonDependenciesProcessor } from '../processors/python-dependencies.t
 import { pythonEnvironmentsProcessor } from '../processors/python-environments.ts';
 import { vendoredPackagesProcessor } from '../processors/vendored-packages.ts';
 import type { InventoryProcessor } from '../scan.ts';
+import { apkCataloger } from './apk/cataloger.ts';
 import type { Cataloger, CatalogerTag } from './cataloger.ts';
 import { condaMetaCataloger } from './conda-meta/cataloger.ts';
 import { pythonDistInfoCataloger } from './python-installed/dist-info-cataloger.ts';
@@ -16,9 +17,14 @@ import { pipfileLockCataloger } from './pipfile-lock/cataloger.ts';
 import { poetryLockCataloger } from './poetry-lock/cataloger.ts';
 import { pylockCataloger } from './pylock/cataloger.ts';
 import { uvLockCataloger } from './uv-lock/cataloger.ts';
+import { DPKG_CATALOGER } from './dpkg/cataloger.ts';
+import { osReleaseCataloger } from './os-release/cataloger.ts';
 
 /** Every cataloger raygate has. Adding a format is one folder plus one line here. */
 export const CATALOGERS: readonly Cataloger[] = [
+  osReleaseCataloger,
+  DPKG_CATALOGER,
+  apkCataloger,
   pythonDistInfoCataloger,
   pythonEggInfoCataloger,
   pythonVenvCataloger,

@@ -27,9 +27,20 @@ export interface FileTree {
    * the file cannot be read; never reads past `maxBytes`.
    */
   read(path: string, maxBytes: number): Promise<Uint8Array>;
+  /**
+   * Images only: every version of a file the layers wrote since it was last deleted, oldest first, the
+   * current one last. Catalogers use it to name the layer that introduced a package.
+   */
+  history?(path: string, maxBytes: number): Promise<FileVersionBytes[]>;
   /** Problems met while opening the target (unreadable folders, symlink loops, escapes). */
   readonly problems: readonly Problem[];
   close(): Promise<void>;
+}
+
+/** One layer's version of a file. */
+export interface FileVersionBytes {
+  layer: string;
+  bytes: Uint8Array;
 }
 
 export interface Source {
