@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { selectCatalogers } from '../../../src/sbom/catalogers/index.ts';
 import type { ScanResult } from '../../../src/sbom/model.ts';
 import { normalizePythonName } from '../../../src/sbom/python/names.ts';
 import { debianRayImage } from '../../support/test-images.ts';
@@ -20,12 +19,6 @@ describe('Python packages inside a real Debian + Ray image', function () {
   let result: ScanResult;
 
   before(async function () {
-    if (selectCatalogers(['python']).length === 0) {
-      console.log(
-        '      (skipped: no Python cataloger is registered yet; they arrive with the python-installed branch)',
-      );
-      this.skip();
-    }
     image = await debianRayImage();
     result = await scanImage(`oci-dir:${image.layout}:latest`);
   });
@@ -33,14 +26,24 @@ describe('Python packages inside a real Debian + Ray image', function () {
   const ENV = '/home/ray/anaconda3/';
 
   describe('when scanning the image', () => {
-    it('finds exactly what pip list reports for /home/ray/anaconda3', () => {
-      const ours = new Map(
-        result.packages
-          .filter((p) => p.ecosystem === 'pypi' && p.locations.some((l) => l.path.startsWith(ENV)))
-          .map((p) => [p.name, p.version]),
+    it('finds exactly what pip list reports for /home/ray/anaconda3, plus what Ray vendors', () => {
+      const vendored = new Set(result.relationships.filter((r) => r.type === 'vendors').map((r) => r.to));
+      const inEnv = result.packages.filter(
+        (p) => p.ecosystem === 'pypi' && p.locations.some((l) => l.path.startsWith(ENV)),
       );
+      const ours = new Map(inEnv.filter((p) => !vendored.has(p.id)).map((p) => [p.name, p.version]));
       const expected = new Map(image.pip.map((p) => [normalizePythonName(p.name), p.version]));
       assert.deepEqual(new Map([...ours].sort()), new Map([...expected].sort()));
+      // pip cannot see the copies under ray/**/thirdparty_files; the scan must, each owned by ray.
+      const ray = inEnv.find((p) => p.name === 'ray')!;
+      const rayVendors = inEnv.filter((p) => vendored.has(p.id));
+      assert.ok(rayVendors.length >= 10, `${rayVendors.length} vendored packages`);
+      for (const p of rayVendors) {
+        assert.match(p.locations[0]!.path, /\/ray\/.*thirdparty_files\//);
+        assert.ok(
+          result.relationships.some((r) => r.type === 'vendors' && r.from === ray.id && r.to === p.id),
+        );
+      }
     });
 
     it('does not report the distribution the top layer uninstalled (whiteouts)', () => {
