@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import { registerOsv } from './osv.ts';
+import { registerScan } from './scan.ts';
 
 /** Adds one subcommand to the program and returns it. */
 export type RegisterCommand = (program: Command, context: CliContext) => Command;
 
 /** Every subcommand, in the order --help lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [registerScan, registerOsv];

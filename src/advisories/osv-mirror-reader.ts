@@ -1,0 +1,156 @@
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { RaygateError } from '../shared/errors.ts';
+import type { OsvRecord } from './osv.ts';
+import { queryId, queryKeys, type AdvisoryQuery } from './package-query.ts';
+import {
+  MIRROR_FILES,
+  MIRROR_FORMAT,
+  segmentName,
+  type MirrorManifest,
+  type RecordRef,
+} from './mirror-layout.ts';
+import type { AdvisorySource, AdvisorySourceInfo, SourceAnswer } from './source.ts';
+
+/** The manifest of the generation CURRENT names, or undefined when the mirror has never been imported. */
+export async function readCurrentManifest(dir: string): Promise<MirrorManifest | undefined> {
+  let generation: string;
+  try {
+    generation = (await readFile(path.join(dir, MIRROR_FILES.current), 'utf8')).trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw damaged(dir, error);
+  }
+  if (!/^g\d+$/.test(generation)) throw damaged(dir, new Error(`CURRENT names '${generation.slice(0, 40)}'`));
+  try {
+    const manifest = JSON.parse(
+      await readFile(path.join(dir, MIRROR_FILES.generations, generation, 'manifest.json'), 'utf8'),
+    ) as MirrorManifest;
+    if (manifest.format !== MIRROR_FORMAT) {
+      throw new Error(`format ${String(manifest.format)} (raygate reads ${MIRROR_FORMAT})`);
+    }
+    return manifest;
+  } catch (error) {
+    throw damaged(dir, error);
+  }
+}
+
+function damaged(dir: string, cause: unknown): RaygateError {
+  return new RaygateError(
+    'OSV_MIRROR_DAMAGED',
+    'input',
+    `The OSV mirror at ${dir} cannot be read (${(cause as Error).message}); import it again or remove the folder.`,
+    { cause },
+  );
+}
+
+/**
+ * The local mirror as an AdvisorySource. Opening reads only the manifest; each query loads the index of the
+ * ecosystems it names (once) and reads the records of the names asked about, straight from their offsets.
+ */
+export class OsvMirror implements AdvisorySource {
+  readonly dir: string;
+  readonly manifest: MirrorManifest;
+  private readonly indexes = new Map<string, Promise<Record<string, RecordRef[]>>>();
+  private readonly segments = new Map<number, Promise<FileHandle>>();
+
+  private constructor(dir: string, manifest: MirrorManifest) {
+    this.dir = dir;
+    this.manifest = manifest;
+  }
+
+  /** Opens the mirror at `dir`; throws OSV_MIRROR_EMPTY when nothing has been imported there yet. */
+  static async open(dir: string): Promise<OsvMirror> {
+    const manifest = await readCurrentManifest(dir);
+    if (!manifest) {
+      throw new RaygateError(
+        'OSV_MIRROR_EMPTY',
+        'input',
+        `There is no OSV mirror at ${dir}. Run 'raygate osv sync' (or 'raygate osv import <all.zip|folder>'), or scan with --online.`,
+      );
+    }
+    return new OsvMirror(dir, manifest);
+  }
+
+  info(): AdvisorySourceInfo {
+    return {
+      kind: 'mirror',
+      location: this.dir,
+      generation: this.manifest.generation,
+      importedAt: this.manifest.createdAt,
+      ecosystems: Object.fromEntries(
+        Object.entries(this.manifest.ecosystems).map(([e, s]) => [
+          e,
+          { records: s.records, ...(s.newestModified ? { newestModified: s.newestModified } : {}) },
+        ]),
+      ),
+    };
+  }
+
+  async query(queries: readonly AdvisoryQuery[]): Promise<SourceAnswer> {
+    const records = new Map<string, OsvRecord[]>();
+    const byRef = new Map<string, Promise<OsvRecord>>();
+    for (const query of queries) {
+      const found: Promise<OsvRecord>[] = [];
+      for (const ecosystem of query.ecosystems) {
+        const refs = await this.refsFor(ecosystem, query);
+        for (const ref of refs) {
+          const key = ref.join(':');
+          let record = byRef.get(key);
+          if (!record) byRef.set(key, (record = this.readRecord(ref)));
+          found.push(record);
+        }
+      }
+      records.set(queryId(query), await Promise.all(found));
+    }
+    return { records, problems: [] };
+  }
+
+  /** Every record the mirror holds for one (ecosystem, name), e.g. for `raygate osv show`. */
+  async recordsFor(ecosystem: string, name: string): Promise<OsvRecord[]> {
+    const answer = await this.query([{ ecosystems: [ecosystem], name, version: '' }]);
+    return [...answer.records.values()][0] ?? [];
+  }
+
+  private async refsFor(ecosystem: string, query: AdvisoryQuery): Promise<RecordRef[]> {
+    const entry = this.manifest.ecosystems[ecosystem];
+    if (!entry) return [];
+    let index = this.indexes.get(ecosystem);
+    if (!index) {
+      index = readFile(
+        path.join(this.dir, MIRROR_FILES.generations, this.manifest.generation, 'index', entry.indexFile),
+        'utf8',
+      )
+        .then((text) => JSON.parse(text) as Record<string, RecordRef[]>)
+        .catch((error: unknown) => {
+          throw damaged(this.dir, error);
+        });
+      this.indexes.set(ecosystem, index);
+    }
+    const key = queryKeys({ ...query, ecosystems: [ecosystem] })[0]!;
+    const name = key.slice(key.indexOf('\u0000') + 1);
+    const names = await index;
+    return Object.hasOwn(names, name) ? names[name]! : [];
+  }
+
+  private async readRecord([segment, offset, length]: RecordRef): Promise<OsvRecord> {
+    let handle = this.segments.get(segment);
+    if (!handle) {
+      handle = open(path.join(this.dir, MIRROR_FILES.segments, segmentName(segment)), 'r');
+      this.segments.set(segment, handle);
+    }
+    const buffer = Buffer.alloc(length);
+    try {
+      const { bytesRead } = await (await handle).read(buffer, 0, length, offset);
+      if (bytesRead !== length) throw new Error(`segment ${segment} is shorter than its index says`);
+      return JSON.parse(buffer.toString('utf8')) as OsvRecord;
+    } catch (error) {
+      throw damaged(this.dir, error);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const handle of this.segments.values()) await (await handle.catch(() => undefined))?.close();
+    this.segments.clear();
+  }
+}
