@@ -141,7 +141,7 @@ function planDeb(pkg: Package): QueryPlan {
 export function debianEcosystem(namespace: string | undefined, distro: string): string[] | undefined {
   const match = /^(debian|ubuntu)-(.+)$/i.exec(distro.trim());
   const family = (match?.[1] ?? namespace ?? '').toLowerCase();
-  const release = match?.[2] ?? '';
+  const release = match?.[2] ?? distro.trim();
   if (family === 'debian') {
     const numeric = /^\d+/.exec(release)?.[0] ?? DEBIAN_CODENAMES[release.toLowerCase()];
     return numeric ? [`Debian:${numeric}`, 'Debian'] : undefined;

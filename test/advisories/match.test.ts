@@ -5,11 +5,16 @@ import type { AdvisoryQuery } from '../../src/advisories/package-query.ts';
 import { ghsa, pypa, pypaPackage, withEvents } from './records.ts';
 
 const pypi = (name: string, version: string): AdvisoryQuery => ({ ecosystems: ['PyPI'], name, version });
-const ids = (query: AdvisoryQuery, records: OsvRecord[]) => matchQuery(query, records).matches.map((m) => m.record.id).sort();
+const ids = (query: AdvisoryQuery, records: OsvRecord[]) =>
+  matchQuery(query, records)
+    .matches.map((m) => m.record.id)
+    .sort();
 const affects = (record: OsvRecord, version: string, name = record.affected![0]!.package!.name) =>
   matchQuery(pypi(name, version), [record]).matches.length === 1;
 
-const RAY = ['GHSA-h3xg-wv58-5p43', 'GHSA-6cxr-8q3m-jwrr', 'GHSA-3pww-qvr8-6mhp', 'GHSA-6wgj-66m2-xxp2'].map(ghsa);
+const RAY = ['GHSA-h3xg-wv58-5p43', 'GHSA-6cxr-8q3m-jwrr', 'GHSA-3pww-qvr8-6mhp', 'GHSA-6wgj-66m2-xxp2'].map(
+  ghsa,
+);
 
 describe('matchQuery', () => {
   describe('when ray is checked against the stored GitHub advisories (last_affected 2.6.3)', () => {
@@ -46,7 +51,8 @@ describe('matchQuery', () => {
     });
 
     it('does not affect the fixed version or later', () => {
-      for (const v of ['2.8.1', '2.8.1.post1', '2.8.2', '2.10.0', '2.58.0']) assert.equal(affects(fixed, v), false, v);
+      for (const v of ['2.8.1', '2.8.1.post1', '2.8.2', '2.10.0', '2.58.0'])
+        assert.equal(affects(fixed, v), false, v);
     });
 
     it('names the fixed version above the installed one', () => {
@@ -111,7 +117,8 @@ describe('matchQuery', () => {
     it('evaluates them in version order, as the OSV algorithm sorts them', () => {
       const base = ghsa('GHSA-5h86-8mv2-jq9f');
       const shuffled = withEvents(base, [{ fixed: '3.9.2' }, { introduced: '1.0.5' }]);
-      for (const v of ['1.0.4', '1.0.5', '3.9.1', '3.9.2']) assert.equal(affects(shuffled, v), affects(base, v), v);
+      for (const v of ['1.0.4', '1.0.5', '3.9.1', '3.9.2'])
+        assert.equal(affects(shuffled, v), affects(base, v), v);
     });
   });
 
@@ -198,7 +205,11 @@ describe('matchQuery', () => {
           },
         ],
       };
-      const q = (version: string, ecosystem = 'Debian:12'): AdvisoryQuery => ({ ecosystems: [ecosystem, 'Debian'], name: 'openssl', version });
+      const q = (version: string, ecosystem = 'Debian:12'): AdvisoryQuery => ({
+        ecosystems: [ecosystem, 'Debian'],
+        name: 'openssl',
+        version,
+      });
       assert.equal(matchQuery(q('3.0.11-1~deb12u2'), [record]).matches.length, 1);
       assert.equal(matchQuery(q('3.0.13-1~deb12u1'), [record]).matches.length, 0);
       assert.equal(matchQuery(q('3.0.13-1'), [record]).matches.length, 0);

@@ -56,7 +56,11 @@ describe('dpkg version ordering', () => {
 
   describe('when parsing', () => {
     it('splits epoch, upstream and revision at the first colon and the last hyphen', () => {
-      assert.deepEqual(parseDpkgVersion('1:2.38.1-5+deb12u1'), { epoch: 1, upstream: '2.38.1', revision: '5+deb12u1' });
+      assert.deepEqual(parseDpkgVersion('1:2.38.1-5+deb12u1'), {
+        epoch: 1,
+        upstream: '2.38.1',
+        revision: '5+deb12u1',
+      });
       assert.deepEqual(parseDpkgVersion('1.0-1-2'), { epoch: 0, upstream: '1.0-1', revision: '2' });
       assert.deepEqual(parseDpkgVersion('2.4.57'), { epoch: 0, upstream: '2.4.57', revision: '' });
     });

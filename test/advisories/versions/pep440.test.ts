@@ -23,7 +23,8 @@ describe('PEP 440 version ordering', () => {
 
   describe('when a version is not PEP 440', () => {
     it('is reported invalid rather than ordered', () => {
-      for (const bad of ['', 'latest', '1.0+', 'dev', '1..0']) assert.equal(pep440Order.isValid(bad), false, bad);
+      for (const bad of ['', 'latest', '1.0+', 'dev', '1..0'])
+        assert.equal(pep440Order.isValid(bad), false, bad);
       assert.equal(pep440Order.isValid('2015.04.28'), true);
     });
   });

@@ -4,10 +4,24 @@ import { ecosystemOrder, rangeOrder, semverOrder } from '../../../src/advisories
 describe('SemVer ordering', () => {
   describe('when ordering by SemVer 2.0 precedence', () => {
     it('puts pre-releases before their release and ignores build metadata', () => {
-      const sorted = ['1.0.0', '1.0.0-rc.1', '1.0.0-beta.11', '1.0.0-beta.2', '1.0.0-alpha', '0.9.9', '1.0.0-alpha.1'].sort(
-        (a, b) => semverOrder.compare(a, b),
-      );
-      assert.deepEqual(sorted, ['0.9.9', '1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0']);
+      const sorted = [
+        '1.0.0',
+        '1.0.0-rc.1',
+        '1.0.0-beta.11',
+        '1.0.0-beta.2',
+        '1.0.0-alpha',
+        '0.9.9',
+        '1.0.0-alpha.1',
+      ].sort((a, b) => semverOrder.compare(a, b));
+      assert.deepEqual(sorted, [
+        '0.9.9',
+        '1.0.0-alpha',
+        '1.0.0-alpha.1',
+        '1.0.0-beta.2',
+        '1.0.0-beta.11',
+        '1.0.0-rc.1',
+        '1.0.0',
+      ]);
       assert.equal(semverOrder.compare('1.0.0+build.1', '1.0.0'), 0);
     });
 
