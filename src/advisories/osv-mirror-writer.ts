@@ -42,6 +42,8 @@ export interface ImportOptions {
   now: Date;
   /** Called every 1,000 entries, for progress on a terminal. */
   onProgress?: (entries: number) => void;
+  /** Segments are compacted once they exceed this many bytes and hold more superseded than live data. */
+  compactionMinBytes?: number;
 }
 
 export interface SkippedEntry {
@@ -161,7 +163,7 @@ export async function importIntoMirror(
 
     let segments = [...new Set([...ids.values()].map((e) => e[1]))].sort((a, b) => a - b);
     let compacted = false;
-    if (await worthCompacting(dir, ids, segments)) {
+    if (await worthCompacting(dir, ids, segments, options.compactionMinBytes ?? 8 * 1024 * 1024)) {
       const compactNo = nextSegment++;
       const compactPath = path.join(dir, MIRROR_FILES.segments, segmentName(compactNo));
       cleanup.push(compactPath);
@@ -260,13 +262,18 @@ async function loadIds(dir: string, generation: string): Promise<Map<string, IdE
 }
 
 /** Rewrites every live record into one segment once superseded records take more than half the space. */
-async function worthCompacting(dir: string, ids: Map<string, IdEntry>, segments: number[]): Promise<boolean> {
+async function worthCompacting(
+  dir: string,
+  ids: Map<string, IdEntry>,
+  segments: number[],
+  minBytes: number,
+): Promise<boolean> {
   if (segments.length <= 1) return false;
   let live = 0;
   for (const e of ids.values()) live += e[3] + 1;
   let total = 0;
   for (const s of segments) total += (await stat(path.join(dir, MIRROR_FILES.segments, segmentName(s)))).size;
-  return total > 8 * 1024 * 1024 && total > 2 * live;
+  return total > minBytes && total > 2 * live;
 }
 
 async function compact(
