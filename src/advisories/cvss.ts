@@ -20,6 +20,17 @@ export interface CvssScore {
  * for a vector that is malformed or does not define every base metric: a score is never guessed.
  */
 export function scoreCvss(vector: string): CvssScore | undefined {
+  // The same vectors recur across thousands of records; the calculator is the slow part of a scan.
+  if (scores.has(vector)) return scores.get(vector);
+  if (scores.size >= 50_000) scores.clear();
+  const score = computeCvss(vector);
+  scores.set(vector, score);
+  return score;
+}
+
+const scores = new Map<string, CvssScore | undefined>();
+
+function computeCvss(vector: string): CvssScore | undefined {
   const text = vector.trim();
   const version = versionOf(text);
   if (!version) return undefined;

@@ -152,11 +152,13 @@ function isSpecial(e: { kind: string; version: string }): boolean {
 
 function listed(versions: readonly string[], installed: string, order: VersionOrder | undefined): boolean {
   const mine = order && order.isValid(installed) ? order.forMatching(installed) : installed;
-  for (const v of versions) {
-    if (v === installed || v === mine) return true;
-    if (order && order.isValid(v) && order.isValid(mine) && order.compare(v, mine) === 0) return true;
+  if (versions.includes(installed) || versions.includes(mine)) return true;
+  if (!order || !order.isValid(mine)) return false;
+  if (order.equalityKey) {
+    const key = order.equalityKey(mine);
+    return versions.some((v) => order.equalityKey!(v) === key);
   }
-  return false;
+  return versions.some((v) => order.isValid(v) && order.compare(v, mine) === 0);
 }
 
 /** OSV's IncludedInRanges for one range; returns the segment containing `version`, or undefined. */

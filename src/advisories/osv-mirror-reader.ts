@@ -12,6 +12,10 @@ import {
 } from './mirror-layout.ts';
 import type { AdvisorySource, AdvisorySourceInfo, SourceAnswer } from './source.ts';
 
+/** Records closer than this are read together; no single read is larger than MAX_CHUNK. */
+const MAX_GAP = 64 * 1024;
+const MAX_CHUNK = 8 * 1024 * 1024;
+
 /** The manifest of the generation CURRENT names, or undefined when the mirror has never been imported. */
 export async function readCurrentManifest(dir: string): Promise<MirrorManifest | undefined> {
   let generation: string;
@@ -88,21 +92,28 @@ export class OsvMirror implements AdvisorySource {
   }
 
   async query(queries: readonly AdvisoryQuery[]): Promise<SourceAnswer> {
-    const records = new Map<string, OsvRecord[]>();
-    const byRef = new Map<string, Promise<OsvRecord>>();
+    // Resolve every query to record locations first, then read all distinct records at once, in file
+    // order, so the reads overlap instead of queueing one behind another.
+    const wanted = new Map<string, RecordRef>();
+    const refsByQuery = new Map<string, string[]>();
     for (const query of queries) {
-      const found: Promise<OsvRecord>[] = [];
+      const keys: string[] = [];
       for (const ecosystem of query.ecosystems) {
-        const refs = await this.refsFor(ecosystem, query);
-        for (const ref of refs) {
+        for (const ref of await this.refsFor(ecosystem, query)) {
           const key = ref.join(':');
-          let record = byRef.get(key);
-          if (!record) byRef.set(key, (record = this.readRecord(ref)));
-          found.push(record);
+          wanted.set(key, ref);
+          keys.push(key);
         }
       }
-      records.set(queryId(query), await Promise.all(found));
+      refsByQuery.set(queryId(query), keys);
     }
+    const loaded = await this.readRecords([...wanted.values()]);
+    const records = new Map<string, OsvRecord[]>();
+    for (const [id, keys] of refsByQuery)
+      records.set(
+        id,
+        [...new Set(keys)].map((k) => loaded.get(k)!),
+      );
     return { records, problems: [] };
   }
 
@@ -133,17 +144,51 @@ export class OsvMirror implements AdvisorySource {
     return Object.hasOwn(names, name) ? names[name]! : [];
   }
 
-  private async readRecord([segment, offset, length]: RecordRef): Promise<OsvRecord> {
+  /**
+   * Reads records by location, keyed `segment:offset:length`. Neighbouring records are read in one go
+   * (records of one package usually sit together), so a scan makes a few large reads, not thousands.
+   */
+  private async readRecords(refs: RecordRef[]): Promise<Map<string, OsvRecord>> {
+    const sorted = [...refs].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const chunks: { segment: number; start: number; end: number; refs: RecordRef[] }[] = [];
+    for (const ref of sorted) {
+      const last = chunks.at(-1);
+      const end = ref[1] + ref[2];
+      if (last && last.segment === ref[0] && ref[1] - last.end <= MAX_GAP && end - last.start <= MAX_CHUNK) {
+        last.end = Math.max(last.end, end);
+        last.refs.push(ref);
+      } else {
+        chunks.push({ segment: ref[0], start: ref[1], end, refs: [ref] });
+      }
+    }
+    const out = new Map<string, OsvRecord>();
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        const buffer = await this.readBytes(chunk.segment, chunk.start, chunk.end - chunk.start);
+        for (const ref of chunk.refs) {
+          const text = buffer.toString('utf8', ref[1] - chunk.start, ref[1] - chunk.start + ref[2]);
+          try {
+            out.set(ref.join(':'), JSON.parse(text) as OsvRecord);
+          } catch (error) {
+            throw damaged(this.dir, error);
+          }
+        }
+      }),
+    );
+    return out;
+  }
+
+  private async readBytes(segment: number, offset: number, length: number): Promise<Buffer> {
     let handle = this.segments.get(segment);
     if (!handle) {
       handle = open(path.join(this.dir, MIRROR_FILES.segments, segmentName(segment)), 'r');
       this.segments.set(segment, handle);
     }
-    const buffer = Buffer.alloc(length);
+    const buffer = Buffer.allocUnsafe(length);
     try {
       const { bytesRead } = await (await handle).read(buffer, 0, length, offset);
       if (bytesRead !== length) throw new Error(`segment ${segment} is shorter than its index says`);
-      return JSON.parse(buffer.toString('utf8')) as OsvRecord;
+      return buffer;
     } catch (error) {
       throw damaged(this.dir, error);
     }

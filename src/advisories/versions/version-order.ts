@@ -14,4 +14,9 @@ export interface VersionOrder {
    * version and carries that version's vulnerabilities. Identity elsewhere.
    */
   forMatching(version: string): string;
+  /**
+   * A string that is the same for versions the ordering calls equal (`1.0` and `1.0.0` in PEP 440), for
+   * checking an installed version against long `versions` lists without a comparison per entry.
+   */
+  equalityKey?(version: string): string | undefined;
 }

@@ -10,6 +10,14 @@ describe('PEP 440 version ordering', () => {
       const wrong = table.filter((c) => sign(pep440Order.compare(c.a, c.b)) !== c.op);
       assert.deepEqual(wrong, []);
     });
+
+    it('gives equal versions, and only those, the same equality key', () => {
+      const table = readOrderTable('pep440.generated.txt');
+      const wrong = table.filter(
+        (c) => (pep440Order.equalityKey!(c.a) === pep440Order.equalityKey!(c.b)) !== (c.op === '='),
+      );
+      assert.deepEqual(wrong, []);
+    });
   });
 
   describe('when a version carries a local label', () => {
