@@ -142,7 +142,8 @@ async function main(): Promise<void> {
     const reference = median([0, 1, 2].map(() => measure(['-e', '0']).seconds));
     const version = median([0, 1, 2].map(() => measure([BIN, '--version']).seconds));
     console.log(
-      `reference: node start-up ${reference.toFixed(3)} s; raygate --version ${version.toFixed(3)} s`,
+      `reference: node start-up ${reference.toFixed(3)} s; raygate --version ${version.toFixed(3)} s; ` +
+        `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} CPUs`,
     );
 
     const real = await realRecords();

@@ -120,9 +120,17 @@ function preference(id: string): number {
 
 /** A CVE id when one is known (people search for those), else GHSA, PYSEC, MAL, then anything. */
 export function displayId(advisories: readonly string[], aliases: readonly string[]): string {
-  const all = [...advisories, ...aliases];
   if (advisories.some(isMaliciousId)) return advisories.filter(isMaliciousId).sort()[0]!;
-  return all.sort((a, b) => preference(a) - preference(b) || (a < b ? -1 : a > b ? 1 : 0))[0]!;
+  let best: string | undefined;
+  let bestRank = Infinity;
+  for (const id of [...advisories, ...aliases]) {
+    const rank = preference(id);
+    if (rank < bestRank || (rank === bestRank && id < best!)) {
+      best = id;
+      bestRank = rank;
+    }
+  }
+  return best!;
 }
 
 /** The record whose summary and dates represent the group: GHSA first (they are reviewed), then PYSEC. */

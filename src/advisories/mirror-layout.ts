@@ -8,6 +8,7 @@ import path from 'node:path';
  *   <dir>/generations/<g>/ids.json        id → modified, location, index keys (used by the next import)
  *   <dir>/generations/<g>/index/<ecosystem>.json   normalised name → record locations (used by scans)
  *   <dir>/segments/<s>.ndjson        immutable record data, one JSON record per line, shared by generations
+ *   <dir>/segments/<s>.match.ndjson  the same records trimmed to what matching reads (match-view.ts)
  *   <dir>/first-seen.ndjson          append-only ledger: when each (advisory, package) was first seen
  *   <dir>/import.lock                held by the one import running
  *
@@ -18,10 +19,13 @@ import path from 'node:path';
  */
 export const MIRROR_FORMAT = 1;
 
-/** Record location: segment number, byte offset, byte length. */
+/** Location of a record's match view: segment number, byte offset and length in its `.match.ndjson`. */
 export type RecordRef = [segment: number, offset: number, length: number];
 
-/** id → [modified, segment, offset, length, index keys, withdrawn (1) or not (0)] */
+/**
+ * id → [modified, segment, offset, length (full record), index keys, withdrawn (1) or not (0), offset and
+ * length of the match view].
+ */
 export type IdEntry = [
   modified: string,
   segment: number,
@@ -29,6 +33,8 @@ export type IdEntry = [
   length: number,
   keys: string[],
   withdrawn: 0 | 1,
+  viewOffset: number,
+  viewLength: number,
 ];
 
 export interface SourceValidator {
@@ -53,6 +59,10 @@ export interface MirrorManifest {
 
 export function segmentName(segment: number): string {
   return `s${String(segment).padStart(6, '0')}.ndjson`;
+}
+
+export function matchSegmentName(segment: number): string {
+  return `s${String(segment).padStart(6, '0')}.match.ndjson`;
 }
 
 export function generationName(n: number): string {

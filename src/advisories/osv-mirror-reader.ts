@@ -6,7 +6,7 @@ import { queryId, queryKeys, type AdvisoryQuery } from './package-query.ts';
 import {
   MIRROR_FILES,
   MIRROR_FORMAT,
-  segmentName,
+  matchSegmentName,
   type MirrorManifest,
   type RecordRef,
 } from './mirror-layout.ts';
@@ -50,7 +50,8 @@ function damaged(dir: string, cause: unknown): RaygateError {
 
 /**
  * The local mirror as an AdvisorySource. Opening reads only the manifest; each query loads the index of the
- * ecosystems it names (once) and reads the records of the names asked about, straight from their offsets.
+ * ecosystems it names (once) and reads the records of the names asked about, straight from their offsets,
+ * as match views (match-view.ts: everything matching and reports use, without `details`).
  */
 export class OsvMirror implements AdvisorySource {
   readonly dir: string;
@@ -181,7 +182,7 @@ export class OsvMirror implements AdvisorySource {
   private async readBytes(segment: number, offset: number, length: number): Promise<Buffer> {
     let handle = this.segments.get(segment);
     if (!handle) {
-      handle = open(path.join(this.dir, MIRROR_FILES.segments, segmentName(segment)), 'r');
+      handle = open(path.join(this.dir, MIRROR_FILES.segments, matchSegmentName(segment)), 'r');
       this.segments.set(segment, handle);
     }
     const buffer = Buffer.allocUnsafe(length);

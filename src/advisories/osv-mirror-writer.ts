@@ -14,6 +14,7 @@ import path from 'node:path';
 import { RaygateError } from '../shared/errors.ts';
 import { affectedPackages, timestampMs, type OsvRecord } from './osv.ts';
 import type { ExportEntry } from './osv-export-reader.ts';
+import { toMatchView } from './match-view.ts';
 import { parseOsvRecordBytes } from './osv-parse.ts';
 import { advisoryKey } from './package-query.ts';
 import {
@@ -22,6 +23,7 @@ import {
   indexFileName,
   MIRROR_FILES,
   MIRROR_FORMAT,
+  matchSegmentName,
   segmentName,
   type IdEntry,
   type MirrorManifest,
@@ -97,8 +99,10 @@ export async function importIntoMirror(
 
     const segmentNo = nextSegment++;
     const segmentPath = path.join(dir, MIRROR_FILES.segments, segmentName(segmentNo));
-    cleanup.push(segmentPath);
+    const viewPath = path.join(dir, MIRROR_FILES.segments, matchSegmentName(segmentNo));
+    cleanup.push(segmentPath, viewPath);
     const writer = await SegmentWriter.create(segmentPath);
+    const views = await SegmentWriter.create(viewPath);
     const report: Omit<ImportReport, 'generation' | 'records' | 'withdrawn' | 'compacted'> = {
       entries: 0,
       added: 0,
@@ -140,6 +144,7 @@ export async function importIntoMirror(
             }
           }
           const [offset, length] = await writer.append(record);
+          const [viewOffset, viewLength] = await views.append(toMatchView(record));
           ids.set(record.id, [
             record.modified,
             segmentNo,
@@ -147,6 +152,8 @@ export async function importIntoMirror(
             length,
             keysOf(record),
             record.withdrawn ? 1 : 0,
+            viewOffset,
+            viewLength,
           ]);
           if (existing) report.updated++;
           else report.added++;
@@ -159,6 +166,7 @@ export async function importIntoMirror(
       }
     } finally {
       await writer.close();
+      await views.close();
     }
 
     let segments = [...new Set([...ids.values()].map((e) => e[1]))].sort((a, b) => a - b);
@@ -166,12 +174,15 @@ export async function importIntoMirror(
     if (await worthCompacting(dir, ids, segments, options.compactionMinBytes ?? 8 * 1024 * 1024)) {
       const compactNo = nextSegment++;
       const compactPath = path.join(dir, MIRROR_FILES.segments, segmentName(compactNo));
-      cleanup.push(compactPath);
-      await compact(dir, ids, compactNo, compactPath);
+      cleanup.push(compactPath, path.join(dir, MIRROR_FILES.segments, matchSegmentName(compactNo)));
+      await compact(dir, ids, compactNo);
       segments = [compactNo];
       compacted = true;
     }
-    if (writer.bytes === 0) await rm(segmentPath, { force: true });
+    if (writer.bytes === 0) {
+      await rm(segmentPath, { force: true });
+      await rm(viewPath, { force: true });
+    }
 
     const generationNo = previous ? generationNumber(previous.generation) + 1 : 1;
     const generation = generationName(generationNo);
@@ -218,7 +229,11 @@ class SegmentWriter {
   }
 
   async append(record: OsvRecord): Promise<[number, number]> {
-    const line = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8');
+    return this.appendLine(Buffer.from(`${JSON.stringify(record)}\n`, 'utf8'));
+  }
+
+  /** Appends one line, newline included; returns its offset and length without the newline. */
+  async appendLine(line: Buffer): Promise<[number, number]> {
     const offset = this.bytes;
     this.bytes += line.length;
     this.pending.push(line);
@@ -270,39 +285,41 @@ async function worthCompacting(
 ): Promise<boolean> {
   if (segments.length <= 1) return false;
   let live = 0;
-  for (const e of ids.values()) live += e[3] + 1;
+  for (const e of ids.values()) live += e[3] + e[7] + 2;
   let total = 0;
-  for (const s of segments) total += (await stat(path.join(dir, MIRROR_FILES.segments, segmentName(s)))).size;
+  for (const s of segments) {
+    total += (await stat(path.join(dir, MIRROR_FILES.segments, segmentName(s)))).size;
+    total += (await stat(path.join(dir, MIRROR_FILES.segments, matchSegmentName(s)))).size;
+  }
   return total > minBytes && total > 2 * live;
 }
 
-async function compact(
-  dir: string,
-  ids: Map<string, IdEntry>,
-  segmentNo: number,
-  file: string,
-): Promise<void> {
-  const handles = new Map<number, FileHandle>();
-  const out = await open(file, 'wx', 0o644);
+async function compact(dir: string, ids: Map<string, IdEntry>, segmentNo: number): Promise<void> {
+  const handles = new Map<string, FileHandle>();
+  const read = async (file: string, offset: number, length: number): Promise<Buffer> => {
+    let handle = handles.get(file);
+    if (!handle) handles.set(file, (handle = await open(path.join(dir, MIRROR_FILES.segments, file), 'r')));
+    const buffer = Buffer.alloc(length + 1);
+    await handle.read(buffer, 0, length, offset);
+    buffer[length] = 0x0a;
+    return buffer;
+  };
+  const full = await SegmentWriter.create(path.join(dir, MIRROR_FILES.segments, segmentName(segmentNo)));
+  const views = await SegmentWriter.create(
+    path.join(dir, MIRROR_FILES.segments, matchSegmentName(segmentNo)),
+  );
   try {
-    let offset = 0;
     const entries = [...ids.entries()].sort((a, b) => a[1][1] - b[1][1] || a[1][2] - b[1][2]);
-    for (const [id, entry] of entries) {
-      let handle = handles.get(entry[1]);
-      if (!handle) {
-        handle = await open(path.join(dir, MIRROR_FILES.segments, segmentName(entry[1])), 'r');
-        handles.set(entry[1], handle);
-      }
-      const buffer = Buffer.alloc(entry[3] + 1);
-      await handle.read(buffer, 0, entry[3], entry[2]);
-      buffer[entry[3]] = 0x0a;
-      await out.write(buffer);
-      ids.set(id, [entry[0], segmentNo, offset, entry[3], entry[4], entry[5]]);
-      offset += buffer.length;
+    for (const [id, e] of entries) {
+      const offset = full.bytes;
+      await full.appendLine(await read(segmentName(e[1]), e[2], e[3]));
+      const viewOffset = views.bytes;
+      await views.appendLine(await read(matchSegmentName(e[1]), e[6], e[7]));
+      ids.set(id, [e[0], segmentNo, offset, e[3], e[4], e[5], viewOffset, e[7]]);
     }
-    await out.sync();
   } finally {
-    await out.close();
+    await full.close();
+    await views.close();
     for (const h of handles.values()) await h.close();
   }
 }
@@ -328,7 +345,7 @@ async function writeGeneration(
         let names = byEcosystem.get(ecosystem);
         if (!names) byEcosystem.set(ecosystem, (names = new Map()));
         const refs = names.get(name) ?? [];
-        refs.push([entry[1], entry[2], entry[3]]);
+        refs.push([entry[1], entry[6], entry[7]]);
         names.set(name, refs);
         if (!counted.has(ecosystem)) {
           counted.add(ecosystem);
@@ -403,7 +420,12 @@ async function collectGarbage(
     if (!keep.has(name) && generationNumber(name) >= 0)
       await rm(path.join(generations, name), { recursive: true, force: true });
   }
-  const used = new Set([...current.segments, ...(previous?.segments ?? [])].map(segmentName));
+  const used = new Set(
+    [...current.segments, ...(previous?.segments ?? [])].flatMap((n) => [
+      segmentName(n),
+      matchSegmentName(n),
+    ]),
+  );
   const segments = path.join(dir, MIRROR_FILES.segments);
   for (const name of await readdir(segments)) {
     if (!used.has(name)) await rm(path.join(segments, name), { force: true });

@@ -205,6 +205,90 @@ describe('raygate scan', () => {
     });
   });
 
+  describe('when given Debian and Ubuntu packages', () => {
+    it('asks about the source package in the release named by the purl', async () => {
+      // Records in the shape OSV's Debian and Ubuntu exports use (source package names, dpkg versions).
+      const records = path.join(temp.dir, 'distro-records');
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(records);
+      const affected = (ecosystem: string, fixed: string) => [
+        {
+          package: { ecosystem, name: 'openssl' },
+          ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }],
+        },
+      ];
+      await writeFile(
+        path.join(records, 'DEBIAN-CVE-2024-5535.json'),
+        JSON.stringify({
+          id: 'DEBIAN-CVE-2024-5535',
+          modified: '2026-01-01T00:00:00Z',
+          upstream: ['CVE-2024-5535'],
+          affected: affected('Debian:12', '3.0.15-1~deb12u1'),
+        }),
+      );
+      await writeFile(
+        path.join(records, 'UBUNTU-CVE-2024-5535.json'),
+        JSON.stringify({
+          id: 'UBUNTU-CVE-2024-5535',
+          modified: '2026-01-01T00:00:00Z',
+          aliases: ['CVE-2024-5535'],
+          severity: [{ type: 'Ubuntu', score: 'low' }],
+          affected: affected('Ubuntu:22.04:LTS', '3.0.2-0ubuntu1.17'),
+        }),
+      );
+      const distroDb = path.join(temp.dir, 'osv-distro');
+      assert.equal((await runCli(['osv', 'import', '--osv-db', distroDb, records])).code, 0);
+      const run = await runCli([
+        'scan',
+        '--osv-db',
+        distroDb,
+        '-f',
+        'json',
+        'pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl',
+        'pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12&upstream=openssl',
+        'pkg:deb/ubuntu/libssl3@3.0.2-0ubuntu1.15?arch=amd64&distro=ubuntu-22.04&upstream=openssl',
+        'pkg:deb/debian/libssl3@3.0.11-1~deb12u2',
+      ]);
+      assert.equal(run.code, 0, run.stderr);
+      const report = JSON.parse(run.stdout) as Omit<JsonReport, 'findings'> & {
+        findings: {
+          package: { version: string; matchedAs: { ecosystem: string; name: string } };
+          fixedIn?: string;
+          severity: string;
+        }[];
+      };
+      assert.deepEqual(
+        report.findings.map((f) => [
+          f.package.matchedAs.ecosystem,
+          f.package.matchedAs.name,
+          f.package.version,
+          f.fixedIn,
+          f.severity,
+        ]),
+        [
+          ['Ubuntu:22.04:LTS', 'openssl', '3.0.2-0ubuntu1.15', '3.0.2-0ubuntu1.17', 'low'],
+          ['Debian:12', 'openssl', '3.0.11-1~deb12u2', '3.0.15-1~deb12u1', 'unknown'],
+        ],
+      );
+      assert.deepEqual(
+        report.notAssessed.map((n) => n.reason),
+        ['distribution-release-unknown'],
+      );
+    });
+  });
+
+  describe('when given a folder', () => {
+    it('catalogs it like raygate sbom and says when it holds no packages', async () => {
+      const { mkdir } = await import('node:fs/promises');
+      const empty = path.join(temp.dir, 'empty-folder');
+      await mkdir(empty);
+      const run = await scan([empty, '-f', 'json']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /no packages found/);
+      assert.equal((JSON.parse(run.stdout) as JsonReport).summary.packages, 0);
+    });
+  });
+
   describe('when the mirror is missing', () => {
     it('exits 2 and says how to fill it', async () => {
       const run = await runCli(['scan', '--osv-db', path.join(temp.dir, 'none'), 'pkg:pypi/ray@2.6.3']);
