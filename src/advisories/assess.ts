@@ -83,6 +83,20 @@ export async function assessPackages(
       withdrawn += result.withdrawn.length;
     }
     for (const p of result.problems) addProblem(p, pkg);
+    if (answer.asserted) {
+      const matched = new Set(result.matches.map((m) => m.record.id));
+      for (const record of answer.records.get(id) ?? []) {
+        if (matched.has(record.id) || result.withdrawn.includes(record.id)) continue;
+        addProblem(
+          {
+            code: 'OSV_MATCH_UNCONFIRMED',
+            advisory: record.id,
+            message: `${source.info().location} reports ${record.id} for ${query.name} ${query.version}, but its ranges do not include that version as raygate reads them; not reported as a finding`,
+          },
+          pkg,
+        );
+      }
+    }
     if (!result.comparable && result.matches.length === 0) {
       notAssessed.push({
         package: describe(pkg),

@@ -24,7 +24,7 @@ export interface AdvisoryMatch {
 }
 
 export interface MatchProblem {
-  code: 'OSV_RANGE_NOT_EVALUABLE' | 'OSV_VERSION_NOT_COMPARABLE';
+  code: 'OSV_RANGE_NOT_EVALUABLE' | 'OSV_VERSION_NOT_COMPARABLE' | 'OSV_MATCH_UNCONFIRMED';
   advisory: string;
   message: string;
 }

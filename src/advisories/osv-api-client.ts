@@ -82,7 +82,7 @@ export class OsvApiClient implements AdvisorySource {
       }
       records.set(queryId(query), found);
     }
-    return { records, problems };
+    return { records, problems, asserted: true };
   }
 
   /** Vulnerability ids per query, every page read. */

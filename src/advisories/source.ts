@@ -18,6 +18,11 @@ export interface SourceAnswer {
   records: Map<string, OsvRecord[]>;
   /** Problems the source met that the report must show (a record it could not fetch, a stale mirror). */
   problems: { code: string; message: string }[];
+  /**
+   * True when the source already decided the records affect the queried version (the OSV API does); the
+   * matcher then reports any record it cannot confirm, instead of dropping it silently.
+   */
+  asserted?: boolean;
 }
 
 /**

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { assessPackages } from '../../src/advisories/assess.ts';
 import { OsvApiClient } from '../../src/advisories/osv-api-client.ts';
+import { purlToPackage } from '../../src/sbom/cyclonedx-input/purl-to-package.ts';
 import { matchQuery } from '../../src/advisories/match.ts';
 import { queryId } from '../../src/advisories/package-query.ts';
 import { assertRejectsWithCode } from '../support/assert-code.ts';
@@ -45,7 +47,7 @@ describe('OsvApiClient', () => {
         [...RAY].sort(),
       );
       assert.equal(matchQuery(queries[0]!, answer.records.get(queryId(queries[0]!))!).matches.length, 3);
-      assert.equal(matchQuery(queries[1]!, answer.records.get(queryId(queries[1]!))!).matches.length, 0);
+      assert.deepEqual(answer.records.get(queryId(queries[1]!)), []);
       const gets = server.log.filter((r) => r.method === 'GET').map((r) => r.path);
       assert.equal(gets.length, new Set(gets).size, 'each record is fetched once');
       assert.deepEqual(answer.problems, []);
@@ -66,6 +68,7 @@ describe('OsvApiClient', () => {
 
     it('follows next_page_token until every page is read', async () => {
       server.pageSize = 2;
+      server.claimsAll = true;
       const ids = await client().queryBatch([
         { package: { ecosystem: 'PyPI', name: 'ray' }, version: '2.6.3' },
         { package: { ecosystem: 'PyPI', name: 'aiohttp' }, version: '3.8.5' },
@@ -155,6 +158,20 @@ describe('OsvApiClient', () => {
       assert.deepEqual(
         answer.problems.map((p) => p.code),
         ['OSV_RECORD_INVALID'],
+      );
+    });
+  });
+
+  describe('when the API reports a record the local matcher cannot confirm', () => {
+    it('reports the disagreement instead of dropping it silently', async () => {
+      server.claimsAll = true;
+      const result = await assessPackages([purlToPackage('pkg:pypi/ray@2.7.0')!], client(), {
+        now: new Date(),
+      });
+      assert.deepEqual(result.findings, []);
+      assert.deepEqual(
+        result.problems.map((p) => [p.code, p.advisory]).sort(),
+        RAY.map((id) => ['OSV_MATCH_UNCONFIRMED', id]).sort(),
       );
     });
   });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { matchQuery } from '../../src/advisories/match.ts';
 import type { OsvRecord } from '../../src/advisories/osv.ts';
 import { normalizePythonName } from '../../src/sbom/python/names.ts';
 
@@ -18,8 +19,9 @@ export interface LoggedRequest {
 /**
  * A local server speaking the OSV API's wire format (POST /v1/querybatch, GET /v1/vulns/{id}) over real
  * records, and serving export zips (GET /<Ecosystem>/all.zip) with ETag / Last-Modified validators. It
- * answers a querybatch with every record naming the package (the client's matcher decides what affects
- * the version), `pageSize` vulnerabilities per page with a `next_page_token`, as the real API pages.
+ * answers a querybatch with the records that affect the version (decided with raygate's matcher: the
+ * server stands in for the wire protocol, not for OSV's matching), or with every record naming the
+ * package when `claimsAll` is set, `pageSize` vulnerabilities per page with a `next_page_token`.
  */
 export class OsvTestServer {
   readonly records: Map<string, OsvRecord>;
@@ -27,6 +29,8 @@ export class OsvTestServer {
   readonly faults: Fault[] = [];
   readonly exports = new Map<string, { body: Buffer; etag: string; lastModified: string }>();
   pageSize = 1000;
+  /** Answer with every record naming the package, affected or not (to test disagreement handling). */
+  claimsAll = false;
   private server: Server | undefined;
   private readonly hanging = new Set<ServerResponse>();
 
@@ -123,6 +127,12 @@ export class OsvTestServer {
               a.package?.ecosystem === q.package.ecosystem &&
               norm(a.package.ecosystem, a.package.name) === norm(q.package.ecosystem, q.package.name),
           ),
+        )
+        .filter(
+          (r) =>
+            this.claimsAll ||
+            matchQuery({ ecosystems: [q.package.ecosystem], name: q.package.name, version: q.version }, [r])
+              .matches.length > 0,
         )
         .sort((a, b) => (a.id < b.id ? -1 : 1));
       const start = q.page_token ? Number(Buffer.from(q.page_token, 'base64').toString('utf8')) : 0;

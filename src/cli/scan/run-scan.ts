@@ -20,6 +20,7 @@ import { buildScanReport } from './scan-report.ts';
 import { resolveScanInventory } from './scan-inventory.ts';
 
 const STALE_MIRROR_DAYS = 7;
+const MAX_PROBLEMS_SHOWN = 20;
 
 /** `raygate scan`: inventory → advisory source → findings → ignores → report and exit code. */
 export async function runScan(targets: string[], options: ScanOptions, context: CliContext): Promise<void> {
@@ -60,7 +61,12 @@ export async function runScan(targets: string[], options: ScanOptions, context: 
             : renderScanTable(report);
     await writeOutput(rendered, options.output);
 
-    for (const p of report.problems) say(`raygate: ${p.code}: ${p.message}`);
+    for (const p of report.problems.slice(0, MAX_PROBLEMS_SHOWN)) say(`raygate: ${p.code}: ${p.message}`);
+    if (report.problems.length > MAX_PROBLEMS_SHOWN) {
+      say(
+        `raygate: … and ${report.problems.length - MAX_PROBLEMS_SHOWN} more problems (all are in --format json).`,
+      );
+    }
     for (const r of ignores.unused)
       say(`raygate: note: ignore rule for ${r.id} matched nothing in this scan.`);
     warnIfStale(assessment.source.importedAt, now);
