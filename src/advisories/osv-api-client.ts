@@ -1,4 +1,4 @@
-import { RaygateError } from '../shared/errors.ts';
+import { isRaygateError, RaygateError } from '../shared/errors.ts';
 import type { OsvRecord } from './osv.ts';
 import { parseOsvRecordBytes } from './osv-parse.ts';
 import { OSV_API_URL } from './osv-endpoints.ts';
@@ -12,6 +12,16 @@ import {
   type HttpOptions,
 } from './osv-http-client.ts';
 import type { AdvisorySource, AdvisorySourceInfo, SourceAnswer } from './source.ts';
+
+/** Failures that concern one record only (it is invalid, or OSV answered oddly for it). */
+const RECORD_LEVEL_CODES = new Set([
+  'OSV_RECORD_INVALID',
+  'OSV_RECORD_TOO_LARGE',
+  'OSV_RECORD_UNREADABLE',
+  'OSV_API_ERROR',
+  'OSV_API_RESPONSE_INVALID',
+  'OSV_RESPONSE_TOO_LARGE',
+]);
 
 export interface OsvApiOptions extends Partial<HttpOptions> {
   baseUrl?: string;
@@ -182,15 +192,9 @@ export class OsvApiClient implements AdvisorySource {
           continue;
         }
         const pending = this.getVuln(id).catch((error: unknown) => {
-          // A budget or outage error ends the scan; one bad record is reported and the scan goes on.
-          if (
-            (error as RaygateError).kind !== 'unavailable' ||
-            (error as RaygateError).code === 'OSV_UNAVAILABLE' ||
-            (error as RaygateError).code === 'OSV_TIMEOUT'
-          ) {
-            throw error;
-          }
-          problems.push({ code: (error as RaygateError).code, message: (error as Error).message });
+          // One bad record is reported and the scan goes on; a budget, outage or timeout ends the scan.
+          if (!isRaygateError(error) || !RECORD_LEVEL_CODES.has(error.code)) throw error;
+          problems.push({ code: error.code, message: error.message });
           return undefined;
         });
         this.records.set(id, pending);

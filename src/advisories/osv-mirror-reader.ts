@@ -118,12 +118,6 @@ export class OsvMirror implements AdvisorySource {
     return { records, problems: [] };
   }
 
-  /** Every record the mirror holds for one (ecosystem, name), e.g. for `raygate osv show`. */
-  async recordsFor(ecosystem: string, name: string): Promise<OsvRecord[]> {
-    const answer = await this.query([{ ecosystems: [ecosystem], name, version: '' }]);
-    return [...answer.records.values()][0] ?? [];
-  }
-
   private async refsFor(ecosystem: string, query: AdvisoryQuery): Promise<RecordRef[]> {
     const entry = this.manifest.ecosystems[ecosystem];
     if (!entry) return [];

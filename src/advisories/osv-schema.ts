@@ -1,5 +1,4 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { RaygateError } from '../shared/errors.ts';
 import type { OsvRecord } from './osv.ts';
 
 /**
@@ -158,11 +157,4 @@ function describeSchemaError(error: ErrorObject | undefined): string {
   if (!error) return 'unknown reason';
   const where = error.instancePath || '/';
   return `${where} ${error.message ?? error.keyword}`;
-}
-
-/** Like `checkOsvRecord`, but throws OSV_RECORD_INVALID (for records that arrive over the API). */
-export function assertOsvRecord(value: unknown): OsvRecord {
-  const result = checkOsvRecord(value);
-  if (!result.ok) throw new RaygateError(result.code, 'input', result.message);
-  return result.record;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { assessPackages } from '../../src/advisories/assess.ts';
 import { OsvApiClient } from '../../src/advisories/osv-api-client.ts';
+import { retryAfterMs } from '../../src/advisories/osv-http-client.ts';
 import { purlToPackage } from '../../src/sbom/cyclonedx-input/purl-to-package.ts';
 import { matchQuery } from '../../src/advisories/match.ts';
 import { queryId } from '../../src/advisories/package-query.ts';
@@ -173,6 +174,16 @@ describe('OsvApiClient', () => {
         result.problems.map((p) => [p.code, p.advisory]).sort(),
         RAY.map((id) => ['OSV_MATCH_UNCONFIRMED', id]).sort(),
       );
+    });
+  });
+
+  describe('when reading Retry-After', () => {
+    it('takes delay-seconds and HTTP dates', () => {
+      const now = Date.parse('Wed, 25 Nov 2026 10:00:00 GMT');
+      assert.equal(retryAfterMs('120', now), 120_000);
+      assert.equal(retryAfterMs('Wed, 25 Nov 2026 10:00:30 GMT', now), 30_000);
+      assert.equal(retryAfterMs('Wed, 25 Nov 2026 09:00:00 GMT', now), 0);
+      assert.equal(retryAfterMs('soon', now), undefined);
     });
   });
 
