@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerAttest } from './attest.ts';
+import { registerOsv } from './osv.ts';
 import { registerPins } from './pins.ts';
 import { registerSbomCommand } from './sbom.ts';
+import { registerScan } from './scan.ts';
 import { registerSign } from './sign.ts';
 import { registerVerifyBundle } from './verify-bundle.ts';
 
@@ -12,7 +14,9 @@ export type RegisterCommand = (program: Command, context: CliContext) => Command
 /** Every subcommand, in the order --help lists them. */
 export const COMMANDS: readonly RegisterCommand[] = [
   registerSbomCommand,
+  registerScan,
   registerPins,
+  registerOsv,
   registerVerifyBundle,
   registerSign,
   registerAttest,
