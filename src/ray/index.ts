@@ -18,3 +18,6 @@ export type { AdvisoryVerdict } from './vex/verdicts.ts';
 export { OPENVEX_CONTEXT, OPENVEX_PREDICATE_TYPE, toOpenVex } from './vex/openvex.ts';
 export { rayLintSarif } from './sarif.ts';
 export { parseYaml } from './yaml/safe-yaml.ts';
+export { readRayInputs } from './ray-input-reader.ts';
+export { readInstalledRay } from './installed-ray-reader.ts';
+export { readOsvRayAdvisories } from './advisories/osv-records-reader.ts';

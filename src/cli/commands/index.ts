@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
+import { registerRay } from './ray.ts';
 
 /** Adds one subcommand to the program and returns it. */
 export type RegisterCommand = (program: Command, context: CliContext) => Command;
 
 /** Every subcommand, in the order --help lists them. */
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [registerRay];
