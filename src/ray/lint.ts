@@ -136,7 +136,7 @@ export function evaluateRay(
   });
   return {
     findings,
-    problems: facts.problems,
+    problems: facts.problems.map((p) => ({ ...p, message: printable(p.message) })),
     clusters,
     verdicts: computeVerdicts(facts, context.posture, analysis.versions),
     files: facts.files,
@@ -176,14 +176,25 @@ function complete(
     ruleId: rule.id,
     ruleName: rule.name,
     severity: draft.severity,
-    message: draft.message,
+    message: printable(draft.message),
     ...(at?.file ? { file: at.file } : {}),
     ...(at?.line !== undefined ? { line: at.line } : {}),
-    ...(at?.field ? { field: at.field } : {}),
-    fix: draft.fix ?? rule.fix,
+    ...(at?.field ? { field: printable(at.field) } : {}),
+    fix: printable(draft.fix ?? rule.fix),
     helpUri: rule.helpUri,
     ...(cluster ? { cluster: cluster.label } : {}),
     ...(draft.advisories ? { advisories: draft.advisories } : {}),
     fingerprint: hexDigest('sha256', identity).slice(0, 32),
   };
 }
+
+/**
+ * Messages quote values from untrusted files (image names, flag values, keys). Control characters are written
+ * as escapes so a crafted value cannot drive the terminal (ANSI sequences) or forge extra report lines.
+ */
+function printable(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;

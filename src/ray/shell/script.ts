@@ -333,19 +333,22 @@ class ShellState {
     }
   }
 
+  /** `serve start --http-host H` and `serve run --host H` choose where Serve's HTTP proxy listens. */
   private serve(args: readonly Word[]): void {
-    if (args[0]?.text !== 'start') return;
+    const sub = args[0]?.text;
+    const flag = sub === 'start' ? '--http-host' : sub === 'run' ? '--host' : undefined;
+    if (!flag) return;
     for (let k = 1; k < args.length; k++) {
       const w = args[k]!;
       let value: Word | undefined;
-      if (w.text.startsWith('--http-host=')) value = { ...w, text: w.text.slice('--http-host='.length) };
-      else if (w.text === '--http-host') value = args[k + 1];
+      if (w.text.startsWith(`${flag}=`)) value = { ...w, text: w.text.slice(flag.length + 1) };
+      else if (w.text === flag) value = args[k + 1];
       if (value) {
         const v = this.expand(value);
         this.facts.serveHosts.push({
           host: v.text,
           dynamic: v.dynamic,
-          at: this.at(w.line, 'serve start --http-host'),
+          at: this.at(w.line, `serve ${sub} ${flag}`),
         });
       }
     }

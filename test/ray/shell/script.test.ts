@@ -123,6 +123,7 @@ describe('analyzeShell', () => {
           'uv pip install --system ray==2.56.0',
           'ray job submit --runtime-env-json \'{"pip": ["torch"]}\' --working-dir https://x/y.zip -- python a.py',
           'serve start --http-host=0.0.0.0',
+          'serve run --host 10.0.0.5 app:deployment',
           'ray get-auth-token --generate > ~/.ray/auth_token',
         ].join('\n'),
         1,
@@ -136,11 +137,11 @@ describe('analyzeShell', () => {
       assert.equal(facts.jobSubmits[0]!.workingDir!.value, 'https://x/y.zip');
       assert.deepEqual(
         facts.serveHosts.map((h) => h.host),
-        ['0.0.0.0'],
+        ['0.0.0.0', '10.0.0.5'],
       );
       assert.deepEqual(
         facts.tokenFileWrites.map((t) => t.at.line),
-        [5],
+        [6],
       );
     });
 
