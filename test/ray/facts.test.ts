@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { collectRayFacts } from '../../src/ray/facts.ts';
 import { lintFixtures } from './support.ts';
 
 describe('collectRayFacts', () => {
@@ -32,6 +33,23 @@ describe('collectRayFacts', () => {
       assert.deepEqual(
         result.findings.map((f) => `${f.ruleId} ${f.severity}`),
         ['RAY-AUTH-002 high'],
+      );
+    });
+  });
+
+  describe('when a named file is nothing raygate reads', () => {
+    it('reports it instead of silently passing it, but ignores such files found by walking a folder', () => {
+      const facts = collectRayFacts([
+        { path: 'notes.txt', content: 'hello', explicit: true },
+        { path: 'values.yaml', content: 'replicaCount: 2\n', explicit: true },
+        { path: 'chart/values.yaml', content: 'replicaCount: 2\n' },
+      ]);
+      assert.deepEqual(
+        facts.problems.map((p) => [p.code, p.file]),
+        [
+          ['RAY_INPUT_UNRECOGNIZED', 'notes.txt'],
+          ['RAY_INPUT_UNRECOGNIZED', 'values.yaml'],
+        ],
       );
     });
   });
