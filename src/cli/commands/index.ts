@@ -3,6 +3,7 @@ import type { CliContext } from '../context.ts';
 import { registerAttest } from './attest.ts';
 import { registerOsv } from './osv.ts';
 import { registerPins } from './pins.ts';
+import { registerRay } from './ray.ts';
 import { registerSbomCommand } from './sbom.ts';
 import { registerScan } from './scan.ts';
 import { registerSign } from './sign.ts';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSbomCommand,
   registerScan,
   registerPins,
+  registerRay,
   registerOsv,
   registerVerifyBundle,
   registerSign,
