@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RaygateError } from '../shared/errors.ts';
 
@@ -9,6 +9,21 @@ export async function writeOutput(content: string, outputFile: string | undefine
     await new Promise<void>((resolve, reject) =>
       process.stdout.write(content, (error) => (error ? reject(error) : resolve())),
     );
+    return;
+  }
+  // A device, pipe or socket (/dev/null, /dev/stdout, a FIFO) is written to as it is: renaming a file over
+  // it would replace the device itself.
+  if (await isSpecialFile(outputFile)) {
+    await writeFile(outputFile, content).catch((error: unknown) => {
+      throw new RaygateError(
+        'OUTPUT_UNWRITABLE',
+        'input',
+        `Cannot write ${outputFile}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    });
     return;
   }
   // Write beside the destination, then rename: a reader never sees half a file, a failure leaves none.
@@ -29,6 +44,15 @@ export async function writeOutput(content: string, outputFile: string | undefine
         cause: error,
       },
     );
+  }
+}
+
+async function isSpecialFile(file: string): Promise<boolean> {
+  try {
+    const info = await lstat(file);
+    return !info.isFile() && !info.isDirectory() && !info.isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

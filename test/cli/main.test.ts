@@ -26,3 +26,23 @@ describe('raygate CLI', () => {
     assert.match(run.stderr, /error/);
   });
 });
+
+describe('writeOutput', () => {
+  it('writes into a FIFO instead of renaming a file over it', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { lstat, mkdtemp, readFile: read, rm } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const { writeOutput } = await import('../../src/cli/output.ts');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'raygate-fifo-'));
+    try {
+      const fifo = path.join(dir, 'pipe');
+      execFileSync('mkfifo', [fifo]);
+      const reading = read(fifo, 'utf8');
+      await writeOutput('through the pipe\n', fifo);
+      assert.equal(await reading, 'through the pipe\n');
+      assert.ok((await lstat(fifo)).isFIFO(), 'the FIFO was replaced by a regular file');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -217,6 +217,50 @@ describe('raygate ray', () => {
     });
   });
 
+  describe('when matching Ray versions through the OSV mirror', () => {
+    it('finds the same advisories in a mirror imported from the records as in the records themselves', async () => {
+      const { dir, cleanup } = await makeTempDir();
+      try {
+        const mirror = path.join(dir, 'osv');
+        const imported = await runCli(['osv', 'import', `${FIX}/osv`, '--osv-db', mirror]);
+        assert.equal(imported.code, 0, imported.stderr);
+        const manifest = path.join(dir, 'cluster.yaml');
+        await writeFile(
+          manifest,
+          (await readFile(`${FIX}/cases/exposed.fixed.yaml`, 'utf8')).replace(
+            /rayVersion: .*/,
+            "rayVersion: '2.6.3'",
+          ),
+        );
+        const run = await runCli([
+          'ray',
+          'lint',
+          manifest,
+          '--osv-db',
+          mirror,
+          '--format',
+          'json',
+          '--rules',
+          'RAY-VER-001',
+        ]);
+        const report = JSON.parse(run.stdout) as { findings: { ruleId: string; advisories: string[] }[] };
+        assert.deepEqual(
+          report.findings.map((f) => f.ruleId),
+          ['RAY-VER-001'],
+        );
+        assert.ok(report.findings[0]!.advisories.includes('CVE-2023-6019'));
+        assert.ok(!report.findings[0]!.advisories.includes('CVE-2023-48022'));
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('says that versions were not matched when there is no mirror, instead of looking clean', async () => {
+      const run = await runCli(['ray', 'lint', `${FIX}/cases/exposed.fixed.yaml`, '--format', 'json']);
+      assert.match(run.stderr, /RAY_ADVISORIES_UNAVAILABLE/);
+    });
+  });
+
   describe('when writing OpenVEX', () => {
     it('writes the verdicts with the given author and product', async () => {
       const { dir, cleanup } = await makeTempDir();

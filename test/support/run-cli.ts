@@ -19,7 +19,8 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
-      env: { ...process.env, ...options.env },
+      // A user's own OSV mirror must not change what a test sees: tests name their mirror explicitly.
+      env: { ...process.env, RAYGATE_OSV_DB: path.join(REPO_ROOT, '.no-osv-mirror'), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
