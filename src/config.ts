@@ -59,6 +59,8 @@ export interface OidcIssuerConfig {
   clockToleranceSeconds: number;
   maxTokenAgeSeconds: number;
   jwksCacheSeconds: number;
+  /** Least time between two key-set fetches: a token naming an unknown key refetches at most this often. */
+  jwksCooldownSeconds: number;
   projects: OidcProjectMapping[];
 }
 
@@ -137,6 +139,7 @@ const OIDC_DEFAULTS = {
   clockToleranceSeconds: 60,
   maxTokenAgeSeconds: 3600,
   jwksCacheSeconds: 600,
+  jwksCooldownSeconds: 30,
 };
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -199,6 +202,7 @@ const FILE_SCHEMA = {
               clockToleranceSeconds: { type: 'integer', minimum: 0, maximum: 600 },
               maxTokenAgeSeconds: positiveInt,
               jwksCacheSeconds: { type: 'integer', minimum: 0 },
+              jwksCooldownSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
               projects: {
                 type: 'array',
                 items: {

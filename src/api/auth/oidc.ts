@@ -26,7 +26,7 @@ export class OidcVerifier {
           config,
           keys: createRemoteJWKSet(new URL(config.jwksUrl), {
             cacheMaxAge: config.jwksCacheSeconds * 1000,
-            cooldownDuration: 30_000,
+            cooldownDuration: config.jwksCooldownSeconds * 1000,
             timeoutDuration: 5000,
           }),
         },
