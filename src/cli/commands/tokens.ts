@@ -51,9 +51,9 @@ export const registerTokensCommand: RegisterCommand = (program, context) => {
           .choices(['text', 'json'])
           .default('text'),
       ),
-  ).action(async (options: CreateOptions) =>
-    withStore(context, options, async (store) => {
-      const expiresAt = expiryFrom(options.expires);
+  ).action(async (options: CreateOptions) => {
+    const expiresAt = expiryFrom(options.expires);
+    await withStore(context, options, async (store) => {
       const issued = await store.tokens.create({
         name: options.name,
         role: options.role,
@@ -70,8 +70,8 @@ export const registerTokensCommand: RegisterCommand = (program, context) => {
           ? `${JSON.stringify({ token: issued.token, ...toJson(issued.record) }, null, 2)}\n`
           : `${issued.token}\n`,
       );
-    }),
-  );
+    });
+  });
 
   addStoreOptions(
     tokens
