@@ -74,13 +74,29 @@ async function start(): Promise<PostgresServer> {
       : [path.join(bin, command), args];
     execFileSync(file, argv, { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir });
   };
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
   const port = await freePort();
   const settings = [
     `-c listen_addresses=127.0.0.1 -p ${port} -k ${sockets}`,
     '-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300',
   ].join(' ');
-  run('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-o', settings, '-w', '-t', '60', 'start']);
+  try {
+    run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      path.join(dir, 'server.log'),
+      '-o',
+      settings,
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   process.once('exit', () => {
     try {
       run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
