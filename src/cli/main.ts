@@ -4,6 +4,7 @@ import { describeError, isRaygateError } from '../shared/errors.ts';
 import type { CliContext } from './context.ts';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.ts';
 import { say } from './output.ts';
+import type { ServiceRuntime } from './service-runtime.ts';
 import { COMMANDS } from './commands/index.ts';
 
 export function buildProgram(context: CliContext): Command {
@@ -27,13 +28,14 @@ export function buildProgram(context: CliContext): Command {
 }
 
 /** Runs raygate with `argv` (as process.argv) and returns the exit code; never throws. */
-export async function runCli(argv: readonly string[]): Promise<number> {
+export async function runCli(argv: readonly string[], runtime?: ServiceRuntime): Promise<number> {
   let exitCode: number = EXIT.ok;
   const context: CliContext = {
     setExitCode: (code) => {
       exitCode = Math.max(exitCode, code);
     },
     interactive: Boolean(process.stderr.isTTY),
+    ...(runtime ? { runtime } : {}),
   };
   const program = buildProgram(context);
   try {

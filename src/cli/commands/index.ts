@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerAttest } from './attest.ts';
+import { registerAuditCommand } from './audit.ts';
 import { registerOsv } from './osv.ts';
 import { registerPins } from './pins.ts';
 import { registerRay } from './ray.ts';
 import { registerSbomCommand } from './sbom.ts';
 import { registerScan } from './scan.ts';
+import { registerServeCommand } from './serve.ts';
 import { registerSign } from './sign.ts';
+import { registerTokensCommand } from './tokens.ts';
 import { registerVerifyBundle } from './verify-bundle.ts';
 
 /** Adds one subcommand to the program and returns it. */
@@ -22,4 +25,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerVerifyBundle,
   registerSign,
   registerAttest,
+  registerServeCommand,
+  registerTokensCommand,
+  registerAuditCommand,
 ];

@@ -1,0 +1,49 @@
+import type { Role } from '../../store/api-tokens.ts';
+
+/** Who is calling. Identity comes only from a verified credential, never from a client-set header. */
+export type Principal = TokenPrincipal | OidcPrincipal | AnonymousPrincipal;
+
+export interface TokenPrincipal {
+  kind: 'token';
+  /** `token:<id>`: the actor recorded in the audit log. */
+  actor: string;
+  tokenId: string;
+  name: string;
+  role: Role;
+  /** null: every project. */
+  projects: readonly string[] | null;
+}
+
+/** A CI job that presented its OpenID Connect ID token (GitHub Actions). */
+export interface OidcPrincipal {
+  kind: 'oidc';
+  /** `oidc:<issuer>#<sub>`. */
+  actor: string;
+  role: 'submitter';
+  projects: readonly [string];
+  claims: {
+    issuer: string;
+    subject: string;
+    repository: string;
+    ref: string;
+    sha?: string;
+    workflowRef?: string;
+    runId?: string;
+    actor?: string;
+  };
+}
+
+/** Callers of public routes (health, metrics, the OpenAPI document). */
+export interface AnonymousPrincipal {
+  kind: 'anonymous';
+  actor: 'anonymous';
+  role: null;
+  projects: readonly [];
+}
+
+export const ANONYMOUS: AnonymousPrincipal = {
+  kind: 'anonymous',
+  actor: 'anonymous',
+  role: null,
+  projects: [],
+};

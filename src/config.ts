@@ -1,0 +1,456 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { LOG_LEVELS, type LogLevel } from './shared/log.ts';
+import { RaygateError } from './shared/errors.ts';
+
+/**
+ * The service's settings, validated once at start-up. Sources, lowest precedence first: built-in defaults,
+ * a YAML/JSON file (`RAYGATE_CONFIG`), environment variables. Each module receives only its slice
+ * (`config.server`, `config.jobs`, …), never the whole object.
+ */
+export interface Config {
+  database: DatabaseConfig;
+  server: ServerConfig;
+  log: LogConfig;
+  auth: AuthConfig;
+  rateLimits: RateLimitsConfig;
+  jobs: JobsConfig;
+}
+
+export interface DatabaseConfig {
+  /** A PostgreSQL server (`postgres://…`); when absent the embedded store (PGlite) under `dataDir` is used. */
+  url: string | undefined;
+  /** The folder for embedded data (`RAYGATE_DATA`, default `./data`). */
+  dataDir: string;
+  /** Connections per replica to a PostgreSQL server. */
+  poolMax: number;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /**
+   * Proxies whose `X-Forwarded-For` is believed when deciding a client's address (for per-IP rate limits and
+   * logs): addresses, CIDR ranges, or express's names `loopback`, `linklocal`, `uniquelocal`. Empty: none.
+   */
+  trustedProxies: string[];
+  /** Largest JSON request body accepted, in bytes. */
+  bodyLimitBytes: number;
+  /** How long a graceful shutdown waits for in-flight requests and jobs. */
+  shutdownGraceMs: number;
+  /** A request taking longer than this is answered 503 by Node's HTTP server. */
+  requestTimeoutMs: number;
+}
+
+export interface LogConfig {
+  level: LogLevel;
+}
+
+export interface AuthConfig {
+  oidc: OidcIssuerConfig[];
+}
+
+/** An OpenID Connect issuer whose ID tokens (e.g. GitHub Actions') may submit for mapped projects. */
+export interface OidcIssuerConfig {
+  issuer: string;
+  jwksUrl: string;
+  audiences: string[];
+  algorithms: string[];
+  clockToleranceSeconds: number;
+  maxTokenAgeSeconds: number;
+  jwksCacheSeconds: number;
+  /** Least time between two key-set fetches: a token naming an unknown key refetches at most this often. */
+  jwksCooldownSeconds: number;
+  projects: OidcProjectMapping[];
+}
+
+/** Tokens whose `repository` claim equals `repository` (and `ref` matches one of `refs`) act for `project`. */
+export interface OidcProjectMapping {
+  project: string;
+  repository: string;
+  /** Glob patterns (`*` matches any run of characters) over the `ref` claim; empty means any ref. */
+  refs: string[];
+}
+
+export interface RateLimit {
+  requests: number;
+  windowSeconds: number;
+}
+
+export interface RateLimitsConfig {
+  /** Every API request, keyed by client address (before authentication, so guessing tokens is slow too). */
+  perIp: RateLimit;
+  /** Mutating requests, keyed by the authenticated token or OIDC subject. */
+  perPrincipal: RateLimit;
+}
+
+export interface JobsConfig {
+  /** Run the job worker and scheduler in this process (an API-only replica sets false). */
+  enabled: boolean;
+  concurrency: number;
+  pollIntervalMs: number;
+  leaseMs: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  schedulerTickMs: number;
+}
+
+export interface ConfigFile {
+  /** Shown in error messages. */
+  path: string;
+  text: string;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8080;
+export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
+
+const DEFAULTS: Config = {
+  database: { url: undefined, dataDir: './data', poolMax: 10 },
+  server: {
+    host: DEFAULT_HOST,
+    port: DEFAULT_PORT,
+    trustedProxies: [],
+    bodyLimitBytes: 1024 * 1024,
+    shutdownGraceMs: 10_000,
+    requestTimeoutMs: 60_000,
+  },
+  log: { level: 'info' },
+  auth: { oidc: [] },
+  rateLimits: {
+    perIp: { requests: 600, windowSeconds: 60 },
+    perPrincipal: { requests: 120, windowSeconds: 60 },
+  },
+  jobs: {
+    enabled: true,
+    concurrency: 2,
+    pollIntervalMs: 1000,
+    leaseMs: 30_000,
+    maxAttempts: 5,
+    backoffBaseMs: 5000,
+    backoffMaxMs: 15 * 60_000,
+    schedulerTickMs: 5000,
+  },
+};
+
+const OIDC_DEFAULTS = {
+  algorithms: ['RS256'],
+  clockToleranceSeconds: 60,
+  maxTokenAgeSeconds: 3600,
+  jwksCacheSeconds: 600,
+  jwksCooldownSeconds: 30,
+};
+
+const positiveInt = { type: 'integer', minimum: 1 } as const;
+const rateLimitSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { requests: positiveInt, windowSeconds: positiveInt },
+} as const;
+
+/** The file's schema: every key optional (defaults fill in), nothing unknown accepted. */
+const FILE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    database: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        url: { type: 'string', pattern: '^postgres(ql)?://' },
+        dataDir: { type: 'string', minLength: 1 },
+        poolMax: { type: 'integer', minimum: 1, maximum: 1000 },
+      },
+    },
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        host: { type: 'string', minLength: 1 },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+        trustedProxies: { type: 'array', items: { type: 'string', minLength: 1 } },
+        bodyLimitBytes: { type: 'integer', minimum: 1024, maximum: 1024 * 1024 * 1024 },
+        shutdownGraceMs: { type: 'integer', minimum: 0 },
+        requestTimeoutMs: positiveInt,
+      },
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { level: { enum: [...LOG_LEVELS] } },
+    },
+    auth: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        oidc: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['issuer', 'audiences', 'projects'],
+            properties: {
+              issuer: { type: 'string', minLength: 1 },
+              jwksUrl: { type: 'string', minLength: 1 },
+              audiences: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+              algorithms: {
+                type: 'array',
+                minItems: 1,
+                items: { enum: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'PS256', 'EdDSA'] },
+              },
+              clockToleranceSeconds: { type: 'integer', minimum: 0, maximum: 600 },
+              maxTokenAgeSeconds: positiveInt,
+              jwksCacheSeconds: { type: 'integer', minimum: 0 },
+              jwksCooldownSeconds: { type: 'integer', minimum: 0, maximum: 3600 },
+              projects: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['project', 'repository'],
+                  properties: {
+                    project: { type: 'string', minLength: 1 },
+                    repository: { type: 'string', pattern: '^[^/\\s]+/[^/\\s]+$' },
+                    refs: { type: 'array', items: { type: 'string', minLength: 1 } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    rateLimits: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { perIp: rateLimitSchema, perPrincipal: rateLimitSchema },
+    },
+    jobs: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        concurrency: { type: 'integer', minimum: 1, maximum: 64 },
+        pollIntervalMs: { type: 'integer', minimum: 10 },
+        leaseMs: { type: 'integer', minimum: 500 },
+        maxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
+        backoffBaseMs: { type: 'integer', minimum: 0 },
+        backoffMaxMs: { type: 'integer', minimum: 0 },
+        schedulerTickMs: { type: 'integer', minimum: 10 },
+      },
+    },
+  },
+} as const;
+
+const validateFile = new Ajv({ allErrors: false, strict: true }).compile(FILE_SCHEMA);
+
+/** Reads settings from `env` (process.env) over `file` over the defaults; throws CONFIG_INVALID naming the setting. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, file?: ConfigFile): Config {
+  const config = structuredClone(DEFAULTS);
+  if (file) applyFile(config, file);
+  applyEnv(config, env);
+  if (config.jobs.backoffMaxMs < config.jobs.backoffBaseMs) {
+    throw invalid('jobs.backoffMaxMs', 'must be at least jobs.backoffBaseMs');
+  }
+  for (const issuer of config.auth.oidc) checkIssuer(issuer);
+  return config;
+}
+
+function applyFile(config: Config, file: ConfigFile): void {
+  let data: unknown;
+  try {
+    data = parseYaml(file.text, { prettyErrors: true, maxAliasCount: 100 });
+  } catch (error) {
+    throw new RaygateError(
+      'CONFIG_INVALID',
+      'usage',
+      `${file.path}: not YAML or JSON: ${(error as Error).message}`,
+    );
+  }
+  data ??= {};
+  if (!validateFile(data)) {
+    throw new RaygateError(
+      'CONFIG_INVALID',
+      'usage',
+      `${file.path}: ${describeSchemaError(validateFile.errors?.[0])}`,
+    );
+  }
+  const given = data as ConfigFileData;
+  Object.assign(config.database, given.database);
+  Object.assign(config.server, given.server);
+  Object.assign(config.log, given.log);
+  Object.assign(config.rateLimits, given.rateLimits);
+  Object.assign(config.jobs, given.jobs);
+  config.auth.oidc = (given.auth?.oidc ?? []).map((issuer) => ({
+    ...OIDC_DEFAULTS,
+    ...issuer,
+    jwksUrl: issuer.jwksUrl ?? defaultJwksUrl(issuer.issuer),
+    projects: issuer.projects.map((p) => ({
+      project: p.project,
+      repository: p.repository,
+      refs: p.refs ?? [],
+    })),
+  }));
+}
+
+function applyEnv(config: Config, env: Readonly<Record<string, string | undefined>>): void {
+  const value = (name: string) => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const url = value('DATABASE_URL');
+  if (url !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(url))
+      throw invalid('DATABASE_URL', 'must start with postgres:// or postgresql://');
+    config.database.url = url;
+  }
+  config.database.dataDir = value('RAYGATE_DATA') ?? config.database.dataDir;
+  config.server.host = value('RAYGATE_HOST') ?? config.server.host;
+  const port = value('RAYGATE_PORT');
+  if (port !== undefined) config.server.port = parseIntSetting('RAYGATE_PORT', port, 0, 65535);
+  const level = value('RAYGATE_LOG_LEVEL');
+  if (level !== undefined) {
+    if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+      throw invalid('RAYGATE_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+    }
+    config.log.level = level as LogLevel;
+  }
+  const proxies = value('RAYGATE_TRUSTED_PROXIES');
+  if (proxies !== undefined) {
+    config.server.trustedProxies = proxies
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+  }
+  const body = value('RAYGATE_BODY_LIMIT');
+  if (body !== undefined) config.server.bodyLimitBytes = parseByteSize('RAYGATE_BODY_LIMIT', body);
+  const perIp = value('RAYGATE_RATE_LIMIT_PER_IP');
+  if (perIp !== undefined) config.rateLimits.perIp = parseRate('RAYGATE_RATE_LIMIT_PER_IP', perIp);
+  const perPrincipal = value('RAYGATE_RATE_LIMIT_PER_TOKEN');
+  if (perPrincipal !== undefined)
+    config.rateLimits.perPrincipal = parseRate('RAYGATE_RATE_LIMIT_PER_TOKEN', perPrincipal);
+  const jobs = value('RAYGATE_JOBS');
+  if (jobs !== undefined) {
+    if (jobs !== 'on' && jobs !== 'off') throw invalid('RAYGATE_JOBS', 'must be on or off');
+    config.jobs.enabled = jobs === 'on';
+  }
+}
+
+function checkIssuer(issuer: OidcIssuerConfig): void {
+  const where = `auth.oidc[${issuer.issuer}]`;
+  const issuerUrl = parseUrl(issuer.issuer);
+  if (!issuerUrl) throw invalid(`${where}.issuer`, 'must be a URL');
+  const jwks = parseUrl(issuer.jwksUrl);
+  if (!jwks) throw invalid(`${where}.jwksUrl`, 'must be a URL');
+  // Keys fetched over plain HTTP could be swapped in transit; only a loopback address (tests, a sidecar) may skip TLS.
+  if (jwks.protocol !== 'https:' && !(jwks.protocol === 'http:' && isLoopbackHost(jwks.hostname))) {
+    throw invalid(`${where}.jwksUrl`, 'must use https (plain http only on a loopback address)');
+  }
+  if (issuer.projects.length === 0)
+    throw invalid(`${where}.projects`, 'must map at least one repository to a project');
+}
+
+/** GitHub publishes its keys under the issuer's `/.well-known/jwks`; other issuers must say where. */
+function defaultJwksUrl(issuer: string): string {
+  return `${issuer.replace(/\/+$/, '')}/.well-known/jwks`;
+}
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    hostname === '::1' ||
+    /^127\.\d+\.\d+\.\d+$/.test(hostname)
+  );
+}
+
+function parseIntSetting(name: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text)) throw invalid(name, 'must be a whole number');
+  const n = Number(text);
+  if (n < min || n > max) throw invalid(name, `must be between ${min} and ${max}`);
+  return n;
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  g: 1024 ** 3,
+};
+
+/** `1048576`, `512kb`, `1mb`. */
+export function parseByteSize(name: string, text: string): number {
+  const match = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = match ? BYTE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined) throw invalid(name, 'must be a size such as 1048576, 512kb or 1mb');
+  const bytes = Number(match[1]) * unit;
+  if (bytes < 1024 || bytes > 1024 ** 3) throw invalid(name, 'must be between 1kb and 1gb');
+  return bytes;
+}
+
+/** `120/60s`, `600/1m` — requests per window. */
+function parseRate(name: string, text: string): RateLimit {
+  const match = /^(\d+)\/(\d+[smh])$/.exec(text);
+  if (!match || Number(match[1]) < 1)
+    throw invalid(name, 'must look like 120/1m (requests per window: s, m or h)');
+  const windowMs = parseDuration(match[2]!);
+  if (windowMs === undefined || windowMs < 1000) throw invalid(name, 'window must be at least 1s');
+  return { requests: Number(match[1]), windowSeconds: windowMs / 1000 };
+}
+
+const DURATION_UNITS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 7 * 86_400_000,
+};
+
+/** `30s`, `15m`, `12h`, `30d`, `2w` → milliseconds; undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d{1,6})([smhdw])$/.exec(text.trim());
+  if (!match) return undefined;
+  return Number(match[1]) * DURATION_UNITS[match[2]!]!;
+}
+
+function invalid(setting: string, reason: string): RaygateError {
+  return new RaygateError('CONFIG_INVALID', 'usage', `${setting} ${reason}`);
+}
+
+function describeSchemaError(error: ErrorObject | undefined): string {
+  if (!error) return 'invalid';
+  const where = error.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : '(top level)';
+  if (error.keyword === 'additionalProperties') {
+    return `${where}: unknown setting '${String(error.params.additionalProperty)}'`;
+  }
+  return `${where} ${error.message ?? 'is invalid'}`;
+}
+
+/** The file's shape once FILE_SCHEMA accepted it. */
+interface ConfigFileData {
+  database?: Partial<DatabaseConfig>;
+  server?: Partial<ServerConfig>;
+  log?: Partial<LogConfig>;
+  auth?: {
+    oidc?: (Partial<OidcIssuerConfig> & {
+      issuer: string;
+      audiences: string[];
+      projects: (Omit<OidcProjectMapping, 'refs'> & { refs?: string[] })[];
+    })[];
+  };
+  rateLimits?: Partial<RateLimitsConfig>;
+  jobs?: Partial<JobsConfig>;
+}

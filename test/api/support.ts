@@ -1,0 +1,136 @@
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createApp, type ApiApp } from '../../src/api/app.ts';
+import { createAuthenticator } from '../../src/api/auth/authenticate.ts';
+import { OidcVerifier } from '../../src/api/auth/oidc.ts';
+import { ROUTE_MODULES, type RouteModule } from '../../src/api/routes/index.ts';
+import { startServer, type RunningServer } from '../../src/api/server.ts';
+import { JobRegistry } from '../../src/jobs/job-handler.ts';
+import { JobQueue } from '../../src/jobs/queue.ts';
+import { createJsonLogger, type Logger } from '../../src/shared/log.ts';
+import { ApiTokens, type Role } from '../../src/store/api-tokens.ts';
+import { loadMigrations, type Migration } from '../../src/store/migrate.ts';
+import { openTestDb, type Backend, type TestDb } from '../support/test-db.ts';
+
+export interface TestApi {
+  url: string;
+  testDb: TestDb;
+  app: ApiApp;
+  server: RunningServer;
+  tokens: ApiTokens;
+  /** Every JSON log line the app wrote. */
+  logs: Record<string, unknown>[];
+  /** Sets the clock the service sees. */
+  setNow(date: Date): void;
+  /** An API token issued directly in the store. */
+  issue(role: Role, projects?: string[], expiresAt?: Date | null): Promise<{ token: string; id: string }>;
+  close(): Promise<void>;
+}
+
+export interface TestApiOptions {
+  backend?: Backend;
+  env?: Record<string, string>;
+  configFile?: string;
+  extraRoutes?: RouteModule[];
+  testDb?: TestDb;
+  /** The migrations the app believes in (default: the shipped ones). */
+  migrations?: Migration[];
+}
+
+/** The real app on a real socket (127.0.0.1, a free port) over a real database, as `raygate serve` builds it. */
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  const config: Config = loadConfig(
+    { RAYGATE_PORT: '0', ...options.env },
+    options.configFile ? { path: 'test-config.yaml', text: options.configFile } : undefined,
+  );
+  const testDb = options.testDb ?? (await openTestDb(options.backend ?? 'pglite'));
+  let now = new Date();
+  const clock = () => now;
+  const logs: Record<string, unknown>[] = [];
+  const log: Logger = createJsonLogger(
+    (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
+    'debug',
+    clock,
+  );
+  const tokens = new ApiTokens(testDb.db, clock);
+  const app = createApp(
+    {
+      db: testDb.db,
+      migrations: options.migrations ?? (await loadMigrations()),
+      tokens,
+      authenticator: createAuthenticator(tokens, new OidcVerifier(config.auth.oidc, clock), log),
+      queue: new JobQueue(testDb.db, new JobRegistry([]), 3),
+      log,
+      now: clock,
+    },
+    { server: config.server, rateLimits: config.rateLimits },
+    [...ROUTE_MODULES, ...(options.extraRoutes ?? [])],
+  );
+  const server = await startServer(app, config.server);
+  return {
+    url: server.url,
+    testDb,
+    app,
+    server,
+    tokens,
+    logs,
+    setNow: (date) => {
+      now = date;
+    },
+    async issue(role, projects = [], expiresAt = null) {
+      const issued = await tokens.create({
+        name: `${role}-test`,
+        role,
+        projects,
+        expiresAt,
+        actor: 'test:setup',
+      });
+      return { token: issued.token, id: issued.record.id };
+    },
+    async close() {
+      await server.close(1000);
+      if (!options.testDb) await testDb.close();
+    },
+  };
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+  text: string;
+}
+
+/** One HTTP request; `token` becomes a Bearer header. */
+export async function call(
+  url: string,
+  method: string,
+  path: string,
+  options: {
+    token?: string;
+    json?: unknown;
+    body?: string | Uint8Array;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | Uint8Array | undefined = options.body;
+  if (options.json !== undefined) {
+    body = JSON.stringify(options.json);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // not JSON (metrics)
+  }
+  return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
+/** The `error.code` of an error answer. */
+export function errorCode(answer: Answer): string | undefined {
+  return (answer.body.error as { code?: string } | undefined)?.code;
+}
