@@ -16,7 +16,8 @@ const RANKS = {
   jobs: 8,
   api: 9,
   cli: 9,
-  main: 10,
+  composition: 10,
+  main: 11,
 };
 const ENGINES = new Set(['shared', 'config', 'sbom', 'advisories', 'attest', 'ray', 'policy']);
 const IO_MODULES = new Set([

@@ -2,6 +2,10 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { LOG_LEVELS, type LogLevel } from './shared/log.ts';
 import { RaygateError } from './shared/errors.ts';
+import { parseDuration } from './shared/duration.ts';
+import { DEFAULT_HOST, DEFAULT_PORT } from './shared/service-defaults.ts';
+
+export { DEFAULT_HOST, DEFAULT_PORT, parseDuration };
 
 /**
  * The service's settings, validated once at start-up. Sources, lowest precedence first: built-in defaults,
@@ -102,8 +106,6 @@ export interface ConfigFile {
   text: string;
 }
 
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 8080;
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
 
 const DEFAULTS: Config = {
@@ -409,21 +411,6 @@ function parseRate(name: string, text: string): RateLimit {
   const windowMs = parseDuration(match[2]!);
   if (windowMs === undefined || windowMs < 1000) throw invalid(name, 'window must be at least 1s');
   return { requests: Number(match[1]), windowSeconds: windowMs / 1000 };
-}
-
-const DURATION_UNITS: Record<string, number> = {
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 7 * 86_400_000,
-};
-
-/** `30s`, `15m`, `12h`, `30d`, `2w` → milliseconds; undefined when malformed. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^(\d{1,6})([smhdw])$/.exec(text.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * DURATION_UNITS[match[2]!]!;
 }
 
 function invalid(setting: string, reason: string): RaygateError {

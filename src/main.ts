@@ -1,137 +1,19 @@
-import { readFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { createApp } from './api/app.ts';
-import { createAuthenticator } from './api/auth/authenticate.ts';
-import { OidcVerifier } from './api/auth/oidc.ts';
-import { startServer } from './api/server.ts';
 import { runCli } from './cli/main.ts';
-import type { RunningService, ServiceRuntime, ServiceStore } from './cli/service-runtime.ts';
-import { loadConfig, type Config } from './config.ts';
-import { createJobHandlers } from './jobs/handlers/index.ts';
-import { JobRegistry } from './jobs/job-handler.ts';
-import { JobQueue } from './jobs/queue.ts';
-import { SCHEDULES } from './jobs/schedule.ts';
-import { Scheduler } from './jobs/scheduler.ts';
-import { Worker } from './jobs/worker.ts';
-import { RaygateError } from './shared/errors.ts';
-import { createJsonLogger, type Logger } from './shared/log.ts';
-import { ApiTokens } from './store/api-tokens.ts';
-import type { Db } from './store/db.ts';
-import { loadMigrations, migrate } from './store/migrate.ts';
-import { openPgDb, redactUrl } from './store/pg-db.ts';
-import { openPgliteDb, PGLITE_SUBDIR } from './store/pglite-db.ts';
+import type { ServiceRuntime } from './cli/service-runtime.ts';
+import { createJsonLogger } from './shared/log.ts';
 
-// Composition root: the only place that chooses implementations — the embedded store or a PostgreSQL
-// server, which job handlers, schedules and routes run. The CLI builds what each command needs on demand
-// (a scan needs no database); service commands get these building blocks through the runtime.
-
-const now = () => new Date();
-
-/** PGlite in the data folder unless a PostgreSQL URL is configured. */
-async function createDb(config: Config, log: Logger): Promise<{ db: Db; description: string }> {
-  if (config.database.url !== undefined) {
-    const db = await openPgDb({ url: config.database.url, poolMax: config.database.poolMax, log });
-    return { db, description: `PostgreSQL at ${redactUrl(config.database.url)}` };
-  }
-  const dataDir = path.resolve(config.database.dataDir);
-  const db = await openPgliteDb({ dataDir });
-  return { db, description: `embedded PostgreSQL in ${path.join(dataDir, PGLITE_SUBDIR)}` };
-}
+// Entry point. The CLI builds what each command needs on demand; the service's composition (database,
+// API, jobs) is loaded only when a service command asks for it, so every other command starts fast.
+const composition = () => import('./composition.ts').then((m) => m.runtime);
 
 const runtime: ServiceRuntime = {
-  async loadConfig(overrides = {}) {
-    const env = { ...process.env, ...overrides };
-    const file = env.RAYGATE_CONFIG?.trim();
-    if (!file) return loadConfig(env);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new RaygateError(
-        'CONFIG_UNREADABLE',
-        'usage',
-        `Cannot read RAYGATE_CONFIG ${file}: ${(error as Error).message}`,
-      );
-    }
-    return loadConfig(env, { path: file, text });
-  },
-
-  createLogger(config, stream) {
+  loadConfig: async (overrides) => (await composition()).loadConfig(overrides),
+  createLogger: (config, stream) => {
     const out = stream === 'stdout' ? process.stdout : process.stderr;
     return createJsonLogger((line) => out.write(line), config.log.level);
   },
-
-  async openStore(config, log): Promise<ServiceStore> {
-    const { db, description } = await createDb(config, log);
-    try {
-      await migrate(db, await loadMigrations(), log);
-    } catch (error) {
-      await db.close();
-      throw error;
-    }
-    return { db, tokens: new ApiTokens(db, now), description, close: () => db.close() };
-  },
-
-  async startService(config, store, log): Promise<RunningService> {
-    const { db } = store;
-    const registry = new JobRegistry(createJobHandlers({ db, log, now }));
-    let worker: Worker | undefined;
-    const queue = new JobQueue(db, registry, config.jobs.maxAttempts, () => worker?.wake());
-    const app = createApp(
-      {
-        db,
-        migrations: await loadMigrations(),
-        tokens: store.tokens,
-        authenticator: createAuthenticator(store.tokens, new OidcVerifier(config.auth.oidc, now), log),
-        queue,
-        log,
-        now,
-      },
-      { server: config.server, rateLimits: config.rateLimits },
-    );
-    let scheduler: Scheduler | undefined;
-    if (config.jobs.enabled) {
-      worker = new Worker({
-        db,
-        registry,
-        log: log.child({ component: 'worker' }),
-        workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-        concurrency: config.jobs.concurrency,
-        pollIntervalMs: config.jobs.pollIntervalMs,
-        leaseMs: config.jobs.leaseMs,
-        backoff: { baseMs: config.jobs.backoffBaseMs, maxMs: config.jobs.backoffMaxMs },
-        onOutcome: (event) => app.metrics.observeJob(event),
-      });
-      scheduler = new Scheduler({
-        db,
-        queue,
-        schedules: SCHEDULES,
-        log: log.child({ component: 'scheduler' }),
-        tickMs: config.jobs.schedulerTickMs,
-      });
-    }
-    const server = await startServer(app, config.server);
-    worker?.start();
-    scheduler?.start();
-    log.info('listening', { url: server.url, store: store.description, jobs: config.jobs.enabled });
-    let stopping: Promise<void> | undefined;
-    return {
-      url: server.url,
-      stop() {
-        const grace = config.server.shutdownGraceMs;
-        stopping ??= Promise.all([
-          server.close(grace),
-          (async () => {
-            await scheduler?.stop();
-            await worker?.stop(grace);
-          })(),
-        ]).then(() => undefined);
-        return stopping;
-      },
-    };
-  },
+  openStore: async (config, log) => (await composition()).openStore(config, log),
+  startService: async (config, store, log) => (await composition()).startService(config, store, log),
 };
 
 process.exitCode = await runCli(process.argv, runtime);

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../../config.ts';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../shared/service-defaults.ts';
 import { say } from '../output.ts';
 import { addStoreOptions, requireRuntime, storeOverrides, type StoreFlags } from '../service-options.ts';
 import type { RegisterCommand } from './index.ts';

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { Option } from 'commander';
-import { parseDuration } from '../../config.ts';
+import { parseDuration } from '../../shared/duration.ts';
 import { RaygateError } from '../../shared/errors.ts';
 import { ROLES, type ApiTokenRecord, type Role } from '../../store/api-tokens.ts';
 import { say } from '../output.ts';
