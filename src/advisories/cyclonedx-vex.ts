@@ -1,4 +1,5 @@
-import { Enums, Models } from '@cyclonedx/cyclonedx-library';
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
 import type { Severity } from '../shared/severity.ts';
 import type { Finding, FindingPackage, IgnoredFinding } from './finding.ts';
 import { describeRange } from './match.ts';

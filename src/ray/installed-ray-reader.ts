@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { RaygateError } from '../shared/errors.ts';
 import { normalizePythonName } from '../sbom/python/names.ts';
-import { PROCESSORS, selectCatalogers } from '../sbom/catalogers/index.ts';
+import { PROCESSORS, catalogersForTarget } from '../sbom/catalogers/index.ts';
 import type { Package } from '../sbom/model.ts';
 import { scanSource } from '../sbom/scan.ts';
 import { openTarget } from '../sbom/sources/open-target.ts';
@@ -28,7 +28,7 @@ export async function readInstalledRay(target: string): Promise<InstalledRayResu
   const sbom = await readCycloneDx(target);
   if (sbom) return sbom;
   const opened = await openTarget(target);
-  const catalogers = selectCatalogers(['installed', 'declared']);
+  const catalogers = catalogersForTarget(opened.source.description, opened.singleFile);
   const result = await scanSource(opened.source, {
     catalogers,
     processors: PROCESSORS,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { GHSA_ADVISORIES, ghsa, PYPA_VULNS } from '../advisories/records.ts';
 import { OsvTestServer } from '../support/osv-server.ts';
-import { runCli } from '../support/run-cli.ts';
+import { REPO_ROOT, runCli } from '../support/run-cli.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 
 interface JsonReport {
@@ -111,6 +111,27 @@ describe('raygate scan', () => {
       };
       assert.equal(bom.components.length, 2);
       assert.ok(bom.vulnerabilities.length >= 5);
+    });
+
+    it('writes the full SBOM of a scanned folder with each vulnerability pointing at its component', async () => {
+      const folder = path.join(REPO_ROOT, 'test/fixtures/cli/sbom/dist-packages');
+      const run = await scan([folder, '-f', 'cyclonedx']);
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(run.stdout), null);
+      const bom = JSON.parse(run.stdout) as {
+        components: { 'bom-ref': string; name: string; properties?: { name: string }[] }[];
+        vulnerabilities: { id: string; affects: { ref: string }[] }[];
+      };
+      const cryptography = bom.components.find((c) => c.name === 'cryptography')!;
+      // The same component `raygate sbom` writes, with its evidence properties, not a bare identity.
+      assert.ok(cryptography.properties?.some((p) => p.name === 'raygate:found-by'));
+      const onCryptography = bom.vulnerabilities.filter((v) =>
+        v.affects.some((a) => a.ref === cryptography['bom-ref']),
+      );
+      assert.ok(onCryptography.length > 0, 'no vulnerability points at cryptography 38.0.4');
+      const refs = new Set(bom.components.map((c) => c['bom-ref']));
+      for (const v of bom.vulnerabilities)
+        for (const a of v.affects) assert.ok(refs.has(a.ref), `${v.id} affects ${a.ref}`);
     });
 
     it('refuses a mix of package URLs and a path', async () => {

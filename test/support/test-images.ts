@@ -1,5 +1,6 @@
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { rayVenv } from './ray-venv.ts';
 import { cached, cacheKey, run } from './test-cache.ts';
 
 /*
@@ -12,7 +13,6 @@ import { cached, cacheKey, run } from './test-cache.ts';
 
 const SUITE = 'bookworm';
 const MIRROR = 'http://deb.debian.org/debian';
-export const RAY_REQUIREMENT = 'ray[data]==2.58.0';
 /** Debian package the top layer purges (no other minbase package depends on it). */
 export const PURGED_DEB = 'tzdata';
 /** Python distributions the top layer uninstalls (the first one installed is used). */
@@ -27,23 +27,6 @@ export async function debianRootfs(): Promise<string> {
     await mkdir(path.join(tmp, 'rootfs/var/cache/apt/archives/partial'), { recursive: true });
   });
   return path.join(dir, 'rootfs');
-}
-
-export async function rayVenv(): Promise<string> {
-  const { stdout: version } = await run('python3', ['-c', 'import sys; print(sys.version)']);
-  const dir = await cached(`ray-venv-${cacheKey(RAY_REQUIREMENT, version.trim(), 'v1')}`, async (tmp) => {
-    const venv = path.join(tmp, 'venv');
-    await run('python3', ['-m', 'venv', venv], long);
-    await run(
-      path.join(venv, 'bin/pip'),
-      ['install', '--retries', '0', '--disable-pip-version-check', RAY_REQUIREMENT],
-      {
-        ...long,
-        timeout: 15 * 60_000,
-      },
-    );
-  });
-  return path.join(dir, 'venv');
 }
 
 export interface DebianRayImage {

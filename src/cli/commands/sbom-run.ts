@@ -1,6 +1,6 @@
 import packageJson from '../../../package.json' with { type: 'json' };
 import type { Cataloger } from '../../sbom/catalogers/cataloger.ts';
-import { CATALOGERS, PROCESSORS } from '../../sbom/catalogers/index.ts';
+import { CATALOGERS, catalogersForTarget, PROCESSORS } from '../../sbom/catalogers/index.ts';
 import { assignContentSerialNumber, randomSerialNumber } from '../../sbom/cyclonedx/serial-number.ts';
 import { serializeBom, type BomFormat } from '../../sbom/cyclonedx/serialize.ts';
 import { toBom } from '../../sbom/cyclonedx/to-bom.ts';
@@ -10,7 +10,8 @@ import { scanSource, type InventoryProcessor } from '../../sbom/scan.ts';
 import { openTarget, type OpenedTarget } from '../../sbom/sources/open-target.ts';
 import { RaygateError } from '../../shared/errors.ts';
 import { writeOutput } from '../output.ts';
-import { DIRECTORY_TAGS, PROBLEM_LINES, type SbomFormat, TAGS } from './sbom.ts';
+import { toOpenTargetOptions, type TargetFlags } from '../target-options.ts';
+import { PROBLEM_LINES, type SbomFormat, TAGS } from './sbom.ts';
 import { renderInventoryTable } from './sbom-table.ts';
 
 const BOM_FORMATS: Record<Exclude<SbomFormat, 'table'>, BomFormat> = {
@@ -28,7 +29,7 @@ export interface SbomCommandDeps {
   stderr: (text: string) => void;
 }
 
-export interface SbomOptions {
+export interface SbomOptions extends TargetFlags {
   format: SbomFormat;
   output?: string;
   deterministic?: boolean;
@@ -57,7 +58,7 @@ export async function runSbom(
     throw new RaygateError('USAGE_INVALID', 'usage', '--validate applies to the CycloneDX formats only.');
   }
   const clock = reproducibility(options.deterministic ?? false, deps);
-  const opened = await openTarget(target);
+  const opened = await openTarget(target, toOpenTargetOptions(options, interactive));
   const catalogers = chooseCatalogers(deps.catalogers, options.catalogers, opened);
 
   const started = performance.now();
@@ -143,10 +144,7 @@ function chooseCatalogers(
   list: string | undefined,
   opened: OpenedTarget,
 ): Cataloger[] {
-  if (list === undefined) {
-    if (opened.singleFile) return [...available];
-    return available.filter((c) => c.tags.some((t) => DIRECTORY_TAGS.includes(t)));
-  }
+  if (list === undefined) return catalogersForTarget(opened.source.description, opened.singleFile, available);
   const wanted = list
     .split(',')
     .map((s) => s.trim())

@@ -1,6 +1,7 @@
 import { Option } from 'commander';
 import type { CatalogerTag } from '../../sbom/catalogers/cataloger.ts';
 import type { RegisterCommand } from './index.ts';
+import { addTargetOptions, TARGET_HELP } from '../target-options.ts';
 import type { SbomCommandDeps, SbomOptions } from './sbom-run.ts';
 
 export const FORMATS = ['cyclonedx-json', 'cyclonedx-xml', 'table'] as const;
@@ -19,9 +20,6 @@ export const TAGS = [
 const TAGS_COMPLETE: [Exclude<CatalogerTag, (typeof TAGS)[number]>] extends [never] ? true : false = true;
 void TAGS_COMPLETE;
 
-/** What a folder target is cataloged with unless `--catalogers` says otherwise. */
-export const DIRECTORY_TAGS: readonly CatalogerTag[] = ['installed', 'declared'];
-
 /** Problems printed on stderr before the rest are summarised. */
 export const PROBLEM_LINES = 20;
 
@@ -38,8 +36,8 @@ Formats (--format):
 
 Catalogers (--catalogers): a comma-separated list of tags or cataloger names.
   Tags: ${TAGS.join(', ')}.
-  A folder is read with the installed and declared catalogers; a single file with every cataloger
-  that accepts it.
+  A folder is read with the installed and declared catalogers, an image with the installed ones (what
+  it runs, not lock files it happens to contain), a single file with every cataloger that accepts it.
 
 Reproducible output: --deterministic, or setting SOURCE_DATE_EPOCH (seconds since 1970, as in
 reproducible builds), fixes the timestamp (SOURCE_DATE_EPOCH, else 1970-01-01T00:00:00Z), derives the
@@ -59,20 +57,27 @@ Examples:
 /** `raygate sbom`, with its catalogers and clock injectable for tests. */
 export function sbomCommand(overrides: Partial<SbomCommandDeps> = {}): RegisterCommand {
   return (program, context) =>
-    program
-      .command('sbom')
-      .description('Write a CycloneDX 1.6 SBOM (or a table) of a Python environment, folder or lock file.')
-      .argument('<target>', 'what to scan: dir:PATH, file:PATH or PATH')
-      .addOption(
-        new Option('-f, --format <format>', 'output format').choices(FORMATS).default('cyclonedx-json'),
-      )
-      .option('-o, --output <file>', 'write to FILE (atomically) instead of stdout')
-      .option('--deterministic', 'reproducible output: fixed timestamp, content-derived serial number')
-      .option('--validate', 'validate the output against the CycloneDX 1.6 schema (slow for large BOMs)')
-      .addOption(
-        new Option('--catalogers <list>', 'catalogers to run: comma-separated tags or cataloger names'),
-      )
-      .addHelpText('after', HELP)
+    addTargetOptions(
+      program
+        .command('sbom')
+        .description(
+          'Write a CycloneDX 1.6 SBOM (or a table) of a container image, Python environment, folder or lock file.',
+        )
+        .argument(
+          '<target>',
+          'what to scan: dir:PATH, file:PATH, image:REF, docker-archive:PATH, oci-dir:PATH, oci-archive:PATH or PATH',
+        )
+        .addOption(
+          new Option('-f, --format <format>', 'output format').choices(FORMATS).default('cyclonedx-json'),
+        )
+        .option('-o, --output <file>', 'write to FILE (atomically) instead of stdout')
+        .option('--deterministic', 'reproducible output: fixed timestamp, content-derived serial number')
+        .option('--validate', 'validate the output against the CycloneDX 1.6 schema (slow for large BOMs)')
+        .addOption(
+          new Option('--catalogers <list>', 'catalogers to run: comma-separated tags or cataloger names'),
+        ),
+    )
+      .addHelpText('after', `${TARGET_HELP}\n${HELP}`)
       .action(async (target: string, options: SbomOptions) => {
         // Scanning and CycloneDX are loaded only when this command runs, so other commands start fast.
         const { runSbom, defaultSbomDeps } = await import('./sbom-run.ts');

@@ -13,6 +13,7 @@ import type { ScanOptions } from '../commands/scan.ts';
 import { DEFAULT_IGNORE_FILE } from '../commands/scan.ts';
 import type { CliContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
+import { toOpenTargetOptions } from '../target-options.ts';
 import { say, writeOutput } from '../output.ts';
 import { renderScanSarif } from './render-sarif.ts';
 import { renderScanTable } from './render-table.ts';
@@ -26,7 +27,7 @@ const MAX_PROBLEMS_SHOWN = 20;
 export async function runScan(targets: string[], options: ScanOptions, context: CliContext): Promise<void> {
   const now = new Date();
   const rules = await loadIgnoreRules(options.ignoreFile);
-  const inventory = await resolveScanInventory(targets);
+  const inventory = await resolveScanInventory(targets, toOpenTargetOptions(options, context.interactive));
   if (inventory.packages.length === 0) say(`raygate: no packages found in ${inventory.target.name}.`);
   const osvDb = mirrorDir(options.osvDb);
   const source = await openSource(options, osvDb);
@@ -55,6 +56,8 @@ export async function runScan(targets: string[], options: ScanOptions, context: 
                 now,
                 target: inventory.target,
                 packages: inventory.packages,
+                relationships: inventory.relationships,
+                problems: inventory.problems,
                 findings: ignores.findings,
                 ignored: ignores.ignored,
               })

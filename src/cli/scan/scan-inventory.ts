@@ -1,17 +1,19 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CATALOGERS, PROCESSORS } from '../../sbom/catalogers/index.ts';
+import { catalogersForTarget, PROCESSORS } from '../../sbom/catalogers/index.ts';
 import { isCycloneDxJson, parseCycloneDxJson } from '../../sbom/cyclonedx-input/parse-cyclonedx-json.ts';
 import { purlToPackage } from '../../sbom/cyclonedx-input/purl-to-package.ts';
-import type { Package, Problem, TargetDescription } from '../../sbom/model.ts';
+import type { Package, Problem, Relationship, TargetDescription } from '../../sbom/model.ts';
 import { scanSource } from '../../sbom/scan.ts';
-import { openTarget } from '../../sbom/sources/open-target.ts';
+import { openTarget, type OpenTargetOptions } from '../../sbom/sources/open-target.ts';
 import { RaygateError } from '../../shared/errors.ts';
 
 /** What `raygate scan` assesses: the packages, what they came from, and what could not be read. */
 export interface ScanInventory {
   target: TargetDescription;
   packages: Package[];
+  /** Dependency and vendoring edges, when the inventory was cataloged here (a target). */
+  relationships: Relationship[];
   problems: Problem[];
   kind: 'purls' | 'cyclonedx' | 'target';
 }
@@ -22,7 +24,10 @@ const MAX_SBOM_BYTES = 512 * 1024 * 1024;
  * `raygate scan` takes package URLs (`pkg:pypi/ray@2.6.3 …`), a CycloneDX JSON SBOM, or anything `raygate
  * sbom` accepts (a folder, an environment, a lock file), which is cataloged the same way `raygate sbom` does.
  */
-export async function resolveScanInventory(targets: readonly string[]): Promise<ScanInventory> {
+export async function resolveScanInventory(
+  targets: readonly string[],
+  openOptions: OpenTargetOptions = {},
+): Promise<ScanInventory> {
   const purls = targets.filter((t) => t.startsWith('pkg:'));
   if (purls.length > 0) {
     if (purls.length !== targets.length) {
@@ -44,17 +49,24 @@ export async function resolveScanInventory(targets: readonly string[]): Promise<
     return {
       target: inventory.target,
       packages: inventory.packages,
+      relationships: [],
       problems: inventory.problems,
       kind: 'cyclonedx',
     };
   }
-  const opened = await openTarget(target);
+  const opened = await openTarget(target, openOptions);
   const result = await scanSource(opened.source, {
-    catalogers: CATALOGERS,
+    catalogers: catalogersForTarget(opened.source.description, opened.singleFile),
     processors: PROCESSORS,
     ...(opened.singleFile ? { singleFile: opened.singleFile } : {}),
   });
-  return { target: result.target, packages: result.packages, problems: result.problems, kind: 'target' };
+  return {
+    target: result.target,
+    packages: result.packages,
+    relationships: result.relationships,
+    problems: result.problems,
+    kind: 'target',
+  };
 }
 
 function fromPurls(purls: readonly string[]): ScanInventory {
@@ -67,6 +79,7 @@ function fromPurls(purls: readonly string[]): ScanInventory {
   return {
     target: { type: 'file', name: purls.length === 1 ? purls[0]! : `${purls.length} package URLs` },
     packages,
+    relationships: [],
     problems: [],
     kind: 'purls',
   };

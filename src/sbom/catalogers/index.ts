@@ -2,6 +2,7 @@ import { condaReconciliationProcessor } from '../processors/conda-reconciliation
 import { pythonDependenciesProcessor } from '../processors/python-dependencies.ts';
 import { pythonEnvironmentsProcessor } from '../processors/python-environments.ts';
 import { vendoredPackagesProcessor } from '../processors/vendored-packages.ts';
+import type { TargetDescription } from '../model.ts';
 import type { InventoryProcessor } from '../scan.ts';
 import { apkCataloger } from './apk/cataloger.ts';
 import type { Cataloger, CatalogerTag } from './cataloger.ts';
@@ -46,6 +47,25 @@ export const PROCESSORS: readonly InventoryProcessor[] = [
   pythonDependenciesProcessor,
   condaReconciliationProcessor,
 ];
+
+const IMAGE_TARGETS = new Set(['image', 'docker-archive', 'oci-dir', 'oci-archive']);
+
+/**
+ * The catalogers a target is read with unless the user chooses: every cataloger for one named file (each
+ * decides from `fileAccepted`), what is installed for an image (a lock file inside an image is not what the
+ * image runs), installed and declared for a folder.
+ */
+export function catalogersForTarget(
+  target: TargetDescription,
+  singleFile: string | undefined,
+  available: readonly Cataloger[] = CATALOGERS,
+): Cataloger[] {
+  if (singleFile) return [...available];
+  const tags: readonly CatalogerTag[] = IMAGE_TARGETS.has(target.type)
+    ? ['image']
+    : ['installed', 'declared'];
+  return available.filter((c) => c.tags.some((t) => tags.includes(t)));
+}
 
 /** The catalogers carrying any of `tags`, in registry order. */
 export function selectCatalogers(tags: readonly CatalogerTag[]): Cataloger[] {

@@ -26,6 +26,8 @@ export interface ToBomOptions {
 
 export interface BomConversion {
   bom: Models.Bom;
+  /** The component each package became, by package id (to attach findings to, for one). */
+  components: ReadonlyMap<string, Models.Component>;
   /**
    * What the conversion could not carry as given (an invalid purl or hash, a vendoring cycle, text XML
    * cannot hold...). Each is also recorded in the BOM as a `raygate:problem`, after the scan's own.
@@ -127,7 +129,7 @@ export function toBom(result: ScanResult, options: ToBomOptions): BomConversion 
     properties = scanProperties(result, [...result.problems, ...notes], reproducible);
   }
   addProperties(bom.metadata.properties, properties, cleaner, 'metadata');
-  return { bom, notes };
+  return { bom, components, notes };
 }
 
 /** Package ids are unique in a ScanResult; a repeat is a bug upstream, not something to paper over. */

@@ -1,6 +1,7 @@
 import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
 import * as Models from '@cyclonedx/cyclonedx-library/Models';
 import { isHexDigest } from '../../shared/digest.ts';
+import { parsePurl } from '../../shared/purl.ts';
 import type {
   IndexDeclaration,
   Problem,
@@ -42,6 +43,9 @@ export function toTargetComponent(target: TargetDescription, cleaner: TextCleane
     {
       bomRef: TARGET_BOM_REF,
       version: target.version ? text(target.version, 'version') : undefined,
+      // An image is named by its `pkg:oci/...` purl (manifest digest as the version), so consumers can
+      // tie the SBOM to exactly the image it describes.
+      purl: target.purl !== undefined && parsePurl(target.purl) ? target.purl : undefined,
     },
   );
   const sha256 = /^sha256:([0-9a-f]+)$/.exec(target.digest ?? '')?.[1];

@@ -1,14 +1,13 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
 /** What the generated reports ask pip for; part of the cache key. */
-export const RAY_REQUIREMENT = 'ray[data]==2.58.0';
+import { RAY_REQUIREMENT } from '../../../support/ray-venv.ts';
+import { cached, cacheKey } from '../../../support/test-cache.ts';
 const LOCAL_PROJECT = {
   'pyproject.toml': [
     '[build-system]',
@@ -37,18 +36,14 @@ export interface GeneratedReports {
  * resolves (`--dry-run`, `--ignore-installed` so what the venv itself holds is reported too).
  */
 export async function generatePipReports(): Promise<GeneratedReports> {
-  const key = createHash('sha256')
-    .update(JSON.stringify({ v: 2, RAY_REQUIREMENT, LOCAL_PROJECT }))
-    .digest('hex')
-    .slice(0, 16);
-  const root = process.env.RAYGATE_TEST_CACHE ?? path.join(os.homedir(), '.cache/raygate-test');
-  const dir = path.join(root, `pip-report-${key}`);
-  const reports = { ray: path.join(dir, 'ray.json'), direct: path.join(dir, 'direct.json') };
-  if (await exists(reports.direct)) return reports;
+  const dir = await cached(
+    `pip-report-${cacheKey(JSON.stringify({ v: 3, RAY_REQUIREMENT, LOCAL_PROJECT }))}`,
+    (work) => buildReports(work),
+  );
+  return { ray: path.join(dir, 'ray.json'), direct: path.join(dir, 'direct.json') };
+}
 
-  const work = `${dir}.tmp-${process.pid}`;
-  await rm(work, { recursive: true, force: true });
-  await mkdir(work, { recursive: true });
+async function buildReports(work: string): Promise<void> {
   const venv = path.join(work, 'venv');
   const pip = path.join(venv, 'bin/pip');
   await run('python3', ['-m', 'venv', venv]);
@@ -93,16 +88,4 @@ export async function generatePipReports(): Promise<GeneratedReports> {
     { maxBuffer: 1 << 24 },
   );
   await rm(venv, { recursive: true, force: true });
-  await rm(dir, { recursive: true, force: true });
-  await rename(work, dir);
-  return reports;
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
