@@ -13,7 +13,11 @@ import type { DistributionCoverage, FileCoverage, ReleaseHistory } from './cover
 export interface PypiSource {
   releaseFiles(project: string, version: string): Promise<PypiFile[] | undefined>;
   releases(project: string): Promise<PypiRelease[] | undefined>;
-  provenance(project: string, version: string, filename: string): Promise<{ url: string; json: unknown } | undefined>;
+  provenance(
+    project: string,
+    version: string,
+    filename: string,
+  ): Promise<{ url: string; json: unknown } | undefined>;
 }
 
 /** A distribution of the environment: its name and version, and the files a lock pins, when it does. */
@@ -30,7 +34,12 @@ export interface CoverageOptions {
 }
 
 /** The PEP 740 evidence PyPI holds for one file, malformed provenance included as evidence that fails. */
-export async function pep740EvidenceFromPypi(source: PypiSource, project: string, version: string, file: { filename: string; sha256: string }): Promise<Evidence[]> {
+export async function pep740EvidenceFromPypi(
+  source: PypiSource,
+  project: string,
+  version: string,
+  file: { filename: string; sha256: string },
+): Promise<Evidence[]> {
   const found = await source.provenance(project, version, file.filename);
   if (!found) return [];
   const origin = { kind: 'pypi-integrity' as const, url: found.url };
@@ -45,23 +54,45 @@ export async function pep740EvidenceFromPypi(source: PypiSource, project: string
         format: 'pep740',
         subjectSha256: file.sha256,
         distributionFilename: file.filename,
-        content: { kind: 'malformed', code: e.code ?? 'PEP740_MALFORMED', message: e.message ?? String(error) },
+        content: {
+          kind: 'malformed',
+          code: e.code ?? 'PEP740_MALFORMED',
+          message: e.message ?? String(error),
+        },
       },
     ];
   }
 }
 
-async function verifyFile(source: PypiSource, project: string, version: string, file: PypiFile, context: VerifyContext): Promise<FileCoverage> {
+async function verifyFile(
+  source: PypiSource,
+  project: string,
+  version: string,
+  file: PypiFile,
+  context: VerifyContext,
+): Promise<FileCoverage> {
   try {
     const evidence = await pep740EvidenceFromPypi(source, project, version, file);
     const results: EvidenceResult[] = evidence.map((e) => verifyEvidence(e, context));
     return fileCoverage(file, results);
   } catch (error) {
-    return { filename: file.filename, sha256: file.sha256, status: 'not-checked', reason: (error as Error).message, evidence: [] };
+    return {
+      filename: file.filename,
+      sha256: file.sha256,
+      status: 'not-checked',
+      reason: (error as Error).message,
+      evidence: [],
+    };
   }
 }
 
-async function history(source: PypiSource, project: string, version: string, count: number, context: VerifyContext): Promise<ReleaseHistory[] | undefined> {
+async function history(
+  source: PypiSource,
+  project: string,
+  version: string,
+  count: number,
+  context: VerifyContext,
+): Promise<ReleaseHistory[] | undefined> {
   const releases = await source.releases(project);
   if (!releases) return undefined;
   const order = new Pep440Order();
@@ -90,17 +121,40 @@ export async function distributionCoverage(
   options: CoverageOptions,
 ): Promise<DistributionCoverage> {
   const base = { name: pinned.name, version: pinned.version, publishers: [] };
-  if (!source) return { ...base, status: 'not-checked', files: [], drift: 'not-checked', reason: 'offline: PyPI was not asked' };
+  if (!source)
+    return {
+      ...base,
+      status: 'not-checked',
+      files: [],
+      drift: 'not-checked',
+      reason: 'offline: PyPI was not asked',
+    };
   let files: PypiFile[] | undefined;
   try {
     files = await source.releaseFiles(pinned.name, pinned.version);
   } catch (error) {
-    return { ...base, status: 'not-checked', files: [], drift: 'not-checked', reason: (error as Error).message };
+    return {
+      ...base,
+      status: 'not-checked',
+      files: [],
+      drift: 'not-checked',
+      reason: (error as Error).message,
+    };
   }
-  if (!files) return { ...base, status: 'not-checked', files: [], reason: `PyPI has no release ${pinned.name} ${pinned.version}` };
-  const wanted = pinned.sha256 && pinned.sha256.length > 0 ? files.filter((f) => pinned.sha256!.includes(f.sha256)) : files;
+  if (!files)
+    return {
+      ...base,
+      status: 'not-checked',
+      files: [],
+      reason: `PyPI has no release ${pinned.name} ${pinned.version}`,
+    };
+  const wanted =
+    pinned.sha256 && pinned.sha256.length > 0
+      ? files.filter((f) => pinned.sha256!.includes(f.sha256))
+      : files;
   const checked: FileCoverage[] = [];
-  for (const file of wanted) checked.push(await verifyFile(source, pinned.name, pinned.version, file, context));
+  for (const file of wanted)
+    checked.push(await verifyFile(source, pinned.name, pinned.version, file, context));
   const coverage: DistributionCoverage = {
     ...base,
     status: distributionStatus(checked),

@@ -45,13 +45,21 @@ export interface ReleaseHistory {
   publishers: TrustedPublisher[];
 }
 
-export function fileCoverage(file: { filename: string; sha256: string }, evidence: readonly EvidenceResult[]): FileCoverage {
+export function fileCoverage(
+  file: { filename: string; sha256: string },
+  evidence: readonly EvidenceResult[],
+): FileCoverage {
   const base = { filename: file.filename, sha256: file.sha256, evidence: [...evidence] };
   if (evidence.length === 0) return { ...base, status: 'unattested' };
   const verified = evidence.find((e) => e.status === 'verified');
-  if (verified) return { ...base, status: 'verified', ...(verified.publisher ? { publisher: verified.publisher } : {}) };
+  if (verified)
+    return { ...base, status: 'verified', ...(verified.publisher ? { publisher: verified.publisher } : {}) };
   const first = evidence[0]!;
-  return { ...base, status: 'failing', reason: first.error ? `${first.error.code}: ${first.error.message}` : first.status };
+  return {
+    ...base,
+    status: 'failing',
+    reason: first.error ? `${first.error.code}: ${first.error.message}` : first.status,
+  };
 }
 
 export function distributionStatus(files: readonly FileCoverage[]): DistributionStatus {
@@ -76,7 +84,10 @@ export function publishersOf(files: readonly FileCoverage[]): TrustedPublisher[]
  * release is unattested, or attested by a different repository or workflow: the shape of a release
  * uploaded with a stolen API token. History is the earlier releases, newest first.
  */
-export function detectDrift(current: DistributionCoverage, history: readonly ReleaseHistory[]): Drift | undefined {
+export function detectDrift(
+  current: DistributionCoverage,
+  history: readonly ReleaseHistory[],
+): Drift | undefined {
   const earlier = history.find((release) => release.publishers.length > 0);
   if (!earlier) return undefined;
   const publisher = earlier.publishers[0]!;

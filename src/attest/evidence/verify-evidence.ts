@@ -295,7 +295,10 @@ export function verifyEvidence(evidence: Evidence, context: VerifyContext): Evid
       result.objections.push(message);
     }
   } else if (certificate && !evidence.publisher) {
-    result.notes.push('no expected identity was given: the signer is reported, not checked');
+    // A valid certificate only says someone signed; without an expected signer that proves nothing.
+    result.objections.push(
+      'no expected signer was given (identity flags or a policy), so this signature proves nothing about who made it',
+    );
   }
   if (result.provenance) {
     result.objections.push(...checkProvenance(result.provenance, context.rules ?? EMPTY_RULES));

@@ -91,14 +91,23 @@ export class PypiClient {
     if (cached) {
       ({ status, body } = cached);
     } else {
-      const response = await requestWithRetries(new URL(url), { headers: { accept } }, this.http, this.budget);
+      const response = await requestWithRetries(
+        new URL(url),
+        { headers: { accept } },
+        this.http,
+        this.budget,
+      );
       status = response.status;
-      body = status === 200 ? await readBody(response, this.maxBytes, `PyPI's answer for ${path}`, SERVICE) : Buffer.alloc(0);
+      body =
+        status === 200
+          ? await readBody(response, this.maxBytes, `PyPI's answer for ${path}`, SERVICE)
+          : Buffer.alloc(0);
       if (status !== 200) await response.body?.cancel().catch(() => undefined);
       if (status === 200 || status === 404) await this.cache?.put(url, status, body);
     }
     if (status === 404) return undefined;
-    if (status !== 200) throw new RaygateError('PYPI_UNAVAILABLE', 'unavailable', `PyPI answered HTTP ${status} for ${url}.`);
+    if (status !== 200)
+      throw new RaygateError('PYPI_UNAVAILABLE', 'unavailable', `PyPI answered HTTP ${status} for ${url}.`);
     try {
       return { url, json: JSON.parse(body.toString('utf8')) as unknown };
     } catch {
@@ -118,7 +127,10 @@ export class PypiClient {
 
   /** Every release of a project with its files; undefined when PyPI has no such project. */
   async releases(project: string): Promise<PypiRelease[] | undefined> {
-    const found = await this.getJson(`/pypi/${encodeURIComponent(normalizePythonName(project))}/json`, 'application/json');
+    const found = await this.getJson(
+      `/pypi/${encodeURIComponent(normalizePythonName(project))}/json`,
+      'application/json',
+    );
     if (!found) return undefined;
     const releases = isRecord(found.json) && isRecord(found.json.releases) ? found.json.releases : {};
     return Object.entries(releases)
@@ -127,7 +139,11 @@ export class PypiClient {
   }
 
   /** A file's PEP 740 provenance object; undefined when it has none. */
-  async provenance(project: string, version: string, filename: string): Promise<{ url: string; json: unknown } | undefined> {
+  async provenance(
+    project: string,
+    version: string,
+    filename: string,
+  ): Promise<{ url: string; json: unknown } | undefined> {
     return this.getJson(
       `/integrity/${encodeURIComponent(normalizePythonName(project))}/${encodeURIComponent(version)}/${encodeURIComponent(filename)}/provenance`,
       'application/vnd.pypi.integrity.v1+json',

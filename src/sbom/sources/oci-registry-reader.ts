@@ -86,7 +86,10 @@ export async function readRegistryImage(
 }
 
 /** A registry client for the repository `ref` names, with the access options' host policy, CA and credentials. */
-export async function connectRegistry(ref: ImageReference, access: RegistryAccessOptions): Promise<RegistryClient> {
+export async function connectRegistry(
+  ref: ImageReference,
+  access: RegistryAccessOptions,
+): Promise<RegistryClient> {
   const insecure = (access.insecureRegistries ?? []).some((r) => sameHost(r, ref.registry));
   const guard = new HostGuard({
     allow: [...(access.allowHosts ?? []), ...(access.insecureRegistries ?? [])],
