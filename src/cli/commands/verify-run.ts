@@ -365,9 +365,11 @@ async function verifyDistributionFile(run: Run, file: string): Promise<ArtifactV
       const json = JSON.parse(
         (await readBounded(provenanceFile, 'the provenance', 16 * 1024 * 1024)).toString('utf8'),
       ) as unknown;
+      const provenance = readPep740Provenance(json);
+      publisher = provenance.bundles[0]?.publisher;
       evidence.push(
         ...pep740ProvenanceEvidence(
-          readPep740Provenance(json),
+          provenance,
           distribution,
           { kind: 'file', path: provenanceFile },
           provenanceFile,
@@ -400,6 +402,7 @@ async function verifyDistributionFile(run: Run, file: string): Promise<ArtifactV
           distribution,
           { kind: 'file', path: sidecar },
           sidecar,
+          publisher,
         ),
       );
     } catch {
