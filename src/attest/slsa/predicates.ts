@@ -21,7 +21,8 @@ export const SLSA_VSA_V1 = 'https://slsa.dev/verification_summary/v1';
 const COSIGN_VULN = 'https://cosign.sigstore.dev/attestation/vuln/v1';
 
 export function kindOfPredicate(predicateType: string | undefined): EvidenceKind {
-  if (predicateType === undefined) return 'signature';
+  if (predicateType === undefined || predicateType === 'https://sigstore.dev/cosign/sign/v1')
+    return 'signature';
   if (isSlsaProvenance(predicateType)) return 'provenance';
   if (predicateType === PYPI_PUBLISH_V1) return 'publish';
   // CycloneDX versions its predicate type (`https://cyclonedx.org/bom/v1.6`) in some producers.
