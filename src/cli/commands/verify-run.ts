@@ -12,6 +12,7 @@ import type { Evidence } from '../../attest/evidence/evidence.ts';
 import { judgeArtifact } from '../../attest/evidence/judge.ts';
 import type { ArtifactSubject, ArtifactVerdict, DiscoveryProblem } from '../../attest/evidence/judge.ts';
 import { verifyEvidence } from '../../attest/evidence/verify-evidence.ts';
+import type { TrustInstance } from '../../attest/evidence/trust.ts';
 import type { VerifyContext } from '../../attest/evidence/verify-evidence.ts';
 import {
   GITHUB_API,
@@ -295,6 +296,8 @@ interface Run {
   flagIdentity: IdentityPolicy | undefined;
   context: Omit<VerifyContext, 'rules'>;
   pypi: PypiSource | undefined;
+  /** The trusted roots, loaded on first need. */
+  trust(): Promise<TrustInstance[]>;
 }
 
 function rulesForKind(run: Run, kind: ArtifactKind): VerifyRules {
@@ -430,7 +433,7 @@ async function verifyDistributionFile(run: Run, file: string): Promise<ArtifactV
   }
   evidence.push(...(await bundleEvidence(run.options.bundle ?? [], digest, bytes)));
   if (run.options.githubAttestations) evidence.push(...(await githubEvidence(run, digest, problems)));
-  return judge(run, { kind: parsed.kind, name: file, sha256: digest }, evidence, problems);
+  return await judge(run, { kind: parsed.kind, name: file, sha256: digest }, evidence, problems);
 }
 
 async function verifyPypi(
@@ -493,7 +496,7 @@ async function verifyImage(run: Run, reference: string): Promise<ArtifactVerdict
     const evidence = [...discovery.evidence, ...(await bundleEvidence(run.options.bundle ?? [], hex))];
     if (run.options.githubAttestations)
       evidence.push(...(await githubEvidence(run, hex, discovery.problems)));
-    return judge(
+    return await judge(
       run,
       {
         kind: 'image',
@@ -519,7 +522,7 @@ async function verifyLayout(
   const hex = discovery.subject.digest.slice(7);
   const evidence = [...discovery.evidence, ...(await bundleEvidence(run.options.bundle ?? [], hex))];
   if (run.options.githubAttestations) evidence.push(...(await githubEvidence(run, hex, discovery.problems)));
-  return judge(
+  return await judge(
     run,
     {
       kind: 'image',
@@ -541,7 +544,7 @@ async function verifyDigestOrFile(
   const evidence = await bundleEvidence(run.options.bundle ?? [], hex, bytes);
   if (target.kind === 'digest' || run.options.githubAttestations)
     evidence.push(...(await githubEvidence(run, hex, problems)));
-  return judge(
+  return await judge(
     run,
     { kind: target.kind, name: target.kind === 'digest' ? `sha256:${hex}` : target.path, sha256: hex },
     evidence,
@@ -574,7 +577,12 @@ async function pinnedDistributions(target: string): Promise<PinnedDistribution[]
 async function verifyEnvironment(run: Run, target: string): Promise<DistributionCoverage[]> {
   const pinned = await pinnedDistributions(target);
   const rules = rulesForKind(run, 'wheel');
-  const context: VerifyContext = { ...run.context, identities: rules.identities, rules };
+  const context: VerifyContext = {
+    ...run.context,
+    instances: run.pypi ? await run.trust() : [],
+    identities: rules.identities,
+    rules,
+  };
   const results: DistributionCoverage[] = new Array(pinned.length);
   let next = 0;
   const worker = async () => {
@@ -623,7 +631,8 @@ export async function runVerify(artifact: string, options: VerifyOptions): Promi
   const key = options.key
     ? parsePublicKey((await readBounded(options.key, 'the key', 64 * 1024)).toString('utf8'), options.key)
     : undefined;
-  const instances = await loadTrustInstances(options);
+  let loaded: Promise<TrustInstance[]> | undefined;
+  const trust = () => (loaded ??= loadTrustInstances(options));
   const pypi = options.offline
     ? undefined
     : new PypiClient({ baseUrl: pypiBase(options), cache: diskResponseCache(cacheDir()) });
@@ -631,8 +640,9 @@ export async function runVerify(artifact: string, options: VerifyOptions): Promi
     options,
     policy,
     flagIdentity,
-    context: { instances, keys: key ? [key] : [], identities: [] },
+    context: { instances: [], keys: key ? [key] : [], identities: [] },
     pypi,
+    trust,
   };
 
   // Images and digests have no publisher record to fall back on: someone must say who signs them.
@@ -654,7 +664,7 @@ export async function runVerify(artifact: string, options: VerifyOptions): Promi
     }
   }
 
-  const report: VerifyReport = { artifacts: [], trust: instances.map((i) => i.name), exitCode: EXIT.ok };
+  const report: VerifyReport = { artifacts: [], trust: [], exitCode: EXIT.ok };
   switch (target.kind) {
     case 'distribution':
       report.artifacts.push(await verifyDistributionFile(run, target.path));
@@ -676,6 +686,7 @@ export async function runVerify(artifact: string, options: VerifyOptions): Promi
       report.coverage = await verifyEnvironment(run, target.target);
       break;
   }
+  if (loaded) report.trust = (await loaded).map((i) => i.name);
   report.exitCode = report.coverage
     ? coverageExit(report.coverage, rulesForKind(run, 'wheel'))
     : artifactsExit(report.artifacts);
