@@ -35,6 +35,15 @@ export const ATTEST_ERRORS = {
   SIGNING_IDENTITY_UNAVAILABLE: 'usage',
   SIGNING_FAILED: 'unavailable',
   PREDICATE_INVALID: 'input',
+  VERIFY_POLICY_INVALID: 'input',
+  PEP740_MALFORMED: 'input',
+  PEP740_PUBLISHER_MISMATCH: 'verification',
+  PEP740_SUBJECT_MISMATCH: 'verification',
+  COSIGN_PAYLOAD_MISMATCH: 'verification',
+  COSIGN_SIGNATURE_MALFORMED: 'input',
+  EVIDENCE_UNSIGNED: 'verification',
+  EVIDENCE_UNSUPPORTED: 'input',
+  EVIDENCE_LIMIT: 'limit',
 } as const satisfies Record<string, ErrorKind>;
 
 export type AttestErrorCode = keyof typeof ATTEST_ERRORS;

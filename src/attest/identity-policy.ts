@@ -17,6 +17,8 @@ export type Matcher = { exact: string } | { pattern: RegExp };
  */
 export interface GithubExpectation {
   repository?: string;
+  /** The repository owner (user or organisation), as `gh attestation verify --owner`: Source Repository Owner URI (1.16). */
+  owner?: string;
   workflow?: string;
   signerWorkflow?: string;
   ref?: string;
@@ -63,6 +65,7 @@ export function assertPolicyComplete(policy: IdentityPolicy): void {
   const hasIdentity =
     policy.identity !== undefined ||
     policy.github?.repository !== undefined ||
+    policy.github?.owner !== undefined ||
     policy.github?.signerWorkflow !== undefined;
   if (!hasIdentity) {
     throw new RaygateError(
@@ -111,6 +114,15 @@ function checkGithub(signer: SignerCertificate, github: GithubExpectation): void
     // GitHub owner and repository names are case-insensitive and unique regardless of case.
     if (repositoryURI?.toLowerCase() !== expected.toLowerCase()) {
       mismatch('source repository (1.3.6.1.4.1.57264.1.12)', JSON.stringify(expected), repositoryURI);
+    }
+  }
+  if (github.owner !== undefined) {
+    const expected = githubURL(github.owner.replace(/\/+$/, ''));
+    const owner =
+      ext.sourceRepositoryOwnerURI ??
+      (repositoryURI ? repositoryURI.slice(0, repositoryURI.lastIndexOf('/')) : undefined);
+    if (owner?.toLowerCase() !== expected.toLowerCase()) {
+      mismatch('source repository owner (1.3.6.1.4.1.57264.1.16)', JSON.stringify(expected), owner);
     }
   }
   if (github.workflow !== undefined) {

@@ -11,6 +11,8 @@ export const EXIT = {
   internal: 3,
   /** Waiting for a decision timed out (`gate submit --wait`). */
   timeout: 4,
+  /** `verify` found no evidence at all (no signature, no attestation), or could check none. */
+  noEvidence: 5,
 } as const;
 
 export const EXIT_CODES_HELP = `
@@ -19,7 +21,8 @@ Exit codes:
   1  findings or a policy failure at or above --fail-on
   2  usage or input error (bad arguments, unreadable or malformed target)
   3  internal error, or a service raygate needs could not be reached
-  4  timed out waiting for a decision`;
+  4  timed out waiting for a decision
+  5  no evidence: nothing to verify was found (raygate verify)`;
 
 const BY_KIND: Record<ErrorKind, number> = {
   usage: EXIT.input,

@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 import { RaygateError, describeError, isRaygateError } from '../shared/errors.ts';
 import type { CredentialResolver, RegistryCredential } from './credentials.ts';
 import { HostGuard } from './host-policy.ts';
-import { MANIFEST_ACCEPT, baseMediaType } from './media-types.ts';
+import { MANIFEST_ACCEPT, MEDIA_TYPES, baseMediaType } from './media-types.ts';
 import { apiHost } from './reference.ts';
 import { parseWwwAuthenticate } from './www-authenticate.ts';
 
@@ -286,21 +286,184 @@ export class RegistryClient {
     authorization: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Dispatcher.ResponseData> {
+    return this.rawRequest('GET', url, { accept, authorization, signal });
+  }
+
+  private async rawRequest(
+    method: 'GET' | 'HEAD' | 'PUT' | 'POST',
+    url: string,
+    options: {
+      accept?: string | undefined;
+      authorization?: string | undefined;
+      signal?: AbortSignal | undefined;
+      body?: Uint8Array;
+      contentType?: string;
+    },
+  ): Promise<Dispatcher.ResponseData> {
     const parsed = new URL(url);
     this.guard.checkHost(parsed.host);
     const headers: Record<string, string> = { 'user-agent': this.userAgent };
-    if (accept) headers.accept = accept;
-    if (authorization) headers.authorization = authorization;
+    if (options.accept) headers.accept = options.accept;
+    if (options.authorization) headers.authorization = options.authorization;
+    if (options.contentType) headers['content-type'] = options.contentType;
+    if (options.body !== undefined) headers['content-length'] = String(options.body.byteLength);
     try {
       return await request(url, {
-        method: 'GET',
+        method,
         headers,
         dispatcher: this.dispatcher,
-        ...(signal ? { signal } : {}),
+        ...(options.body !== undefined ? { body: Buffer.from(options.body) } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (error) {
       throw networkError(this.registry, error);
     }
+  }
+
+  /** Sends any request with the registry's authentication dance, once, when it answers 401. */
+  private async authorized(
+    method: 'GET' | 'HEAD' | 'PUT' | 'POST',
+    url: string,
+    options: { accept?: string; body?: Uint8Array; contentType?: string } = {},
+  ): Promise<Dispatcher.ResponseData> {
+    let response = await this.rawRequest(method, url, { ...options, authorization: this.authorization });
+    if (response.statusCode === 401) {
+      const challenge = headerValue(response.headers, 'www-authenticate');
+      await response.body.dump();
+      const authorization = await this.authorize(challenge);
+      if (authorization === undefined) throw await this.unauthorized({ reference: url }, undefined);
+      this.authorization = authorization;
+      response = await this.rawRequest(method, url, { ...options, authorization });
+    }
+    return response;
+  }
+
+  /**
+   * The OCI 1.1 referrers API for a manifest digest (`GET /v2/<name>/referrers/<digest>`), following
+   * `Link: <…>; rel="next"` pages up to `maxPages`. Returns undefined when the registry does not have the
+   * API (404, as registries without it answer), so the caller falls back to the referrers tag schema.
+   */
+  async getReferrers(
+    digest: string,
+    options: { artifactType?: string; maxBytes: number; maxPages: number },
+  ): Promise<{ pages: Uint8Array[]; filtered: boolean } | undefined> {
+    let url = this.url(
+      `/v2/${this.repository}/referrers/${digest}${options.artifactType ? `?artifactType=${encodeURIComponent(options.artifactType)}` : ''}`,
+    );
+    const pages: Uint8Array[] = [];
+    let filtered = false;
+    for (let page = 0; page < options.maxPages; page++) {
+      const response = await this.authorized('GET', url, { accept: MEDIA_TYPES.ociIndex });
+      if (response.statusCode === 404 && page === 0) {
+        await response.body.dump();
+        return undefined;
+      }
+      if (response.statusCode !== 200) {
+        const body = await readErrorBody(response);
+        throw this.statusError(response, `referrers of ${digest}`, body);
+      }
+      pages.push(
+        await readBounded(
+          response,
+          options.maxBytes,
+          () =>
+            new RaygateError(
+              'OCI_MANIFEST_TOO_LARGE',
+              'limit',
+              `The referrers list of ${this.registry}/${this.repository}@${digest} is larger than ${options.maxBytes} bytes.`,
+            ),
+        ),
+      );
+      filtered ||= (headerValue(response.headers, 'oci-filters-applied') ?? '').includes('artifactType');
+      const next = nextLink(headerValue(response.headers, 'link'), url);
+      if (!next) return { pages, filtered };
+      if (new URL(next).origin !== new URL(url).origin) {
+        throw this.failure('OCI_REGISTRY_ERROR', 'unavailable', 'the referrers list links to another host');
+      }
+      url = next;
+    }
+    throw new RaygateError(
+      'OCI_REFERRERS_TOO_MANY',
+      'limit',
+      `The referrers list of ${this.registry}/${this.repository}@${digest} has more than ${options.maxPages} pages.`,
+    );
+  }
+
+  /** True when the repository has the blob (`HEAD /v2/<name>/blobs/<digest>`). */
+  async hasBlob(digest: string): Promise<boolean> {
+    const response = await this.authorized('HEAD', this.url(`/v2/${this.repository}/blobs/${digest}`));
+    await response.body.dump();
+    if (response.statusCode === 200) return true;
+    if (response.statusCode === 404) return false;
+    throw this.statusError(response, `blob ${digest}`, '');
+  }
+
+  /** Uploads a blob in one monolithic upload (POST then PUT), unless the repository already has it. */
+  async pushBlob(bytes: Uint8Array): Promise<string> {
+    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    if (await this.hasBlob(digest)) return digest;
+    const start = await this.authorized('POST', this.url(`/v2/${this.repository}/blobs/uploads/`));
+    if (start.statusCode !== 202) {
+      throw this.statusError(start, `an upload of blob ${digest}`, await readErrorBody(start));
+    }
+    await start.body.dump();
+    const location = headerValue(start.headers, 'location');
+    if (!location) throw this.failure('OCI_REGISTRY_ERROR', 'unavailable', 'the upload has no Location');
+    const upload = new URL(location, this.url('/'));
+    if (upload.origin !== new URL(this.url('/')).origin) {
+      throw this.failure(
+        'OCI_REGISTRY_ERROR',
+        'unavailable',
+        `the upload location ${upload.origin} is another host`,
+      );
+    }
+    upload.searchParams.set('digest', digest);
+    const put = await this.authorized('PUT', upload.toString(), {
+      body: bytes,
+      contentType: 'application/octet-stream',
+    });
+    if (put.statusCode !== 201) {
+      throw this.statusError(put, `the upload of blob ${digest}`, await readErrorBody(put));
+    }
+    await put.body.dump();
+    return digest;
+  }
+
+  /**
+   * Stores a manifest or index under a tag or its digest. Returns its digest and the `OCI-Subject` header
+   * the registry answered with: present when the registry indexes referrers itself (OCI 1.1).
+   */
+  async putManifest(
+    reference: string,
+    bytes: Uint8Array,
+    mediaType: string,
+  ): Promise<{ digest: string; subject: string | undefined }> {
+    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    const response = await this.authorized('PUT', this.url(`/v2/${this.repository}/manifests/${reference}`), {
+      body: bytes,
+      contentType: mediaType,
+    });
+    if (response.statusCode !== 201 && response.statusCode !== 200) {
+      throw this.statusError(response, `manifest ${reference}`, await readErrorBody(response));
+    }
+    await response.body.dump();
+    return { digest, subject: headerValue(response.headers, 'oci-subject') };
+  }
+
+  private statusError(response: Dispatcher.ResponseData, what: string, body: string): RaygateError {
+    const status = response.statusCode;
+    if (status === 401) {
+      return new RaygateError('OCI_UNAUTHORIZED', 'unauthorized', `${this.registry} refused ${what}${body}.`);
+    }
+    if (status === 403) return this.failure('OCI_DENIED', 'forbidden', `${what} is denied${body}`);
+    if (status === 429) {
+      return new RaygateError(
+        'OCI_RATE_LIMITED',
+        'unavailable',
+        `${this.registry} is rate-limiting requests${body}.`,
+      );
+    }
+    return this.failure('OCI_REGISTRY_ERROR', 'unavailable', `HTTP ${status} for ${what}${body}`);
   }
 
   private async resolveCredential(): Promise<RegistryCredential | undefined> {
@@ -516,4 +679,14 @@ function networkError(host: string, error: unknown): RaygateError {
       cause: error,
     },
   );
+}
+
+/** The `rel="next"` target of a Link header, resolved against the request URL. */
+function nextLink(header: string | undefined, base: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(',')) {
+    const match = /<([^>]*)>\s*;(.*)/.exec(part.trim());
+    if (match && /rel="?next"?/i.test(match[2] ?? '')) return new URL(match[1]!, base).toString();
+  }
+  return undefined;
 }

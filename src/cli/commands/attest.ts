@@ -7,8 +7,10 @@ import type { RegisterCommand } from './index.ts';
 import { readBoundedFile, signAndWrite, withSigningOptions } from './sign.ts';
 import type { SigningOptions } from './sign.ts';
 import type { Subject } from '../../attest/statement.ts';
+import { pushBundle, resolveImageSubject, withImagePushOptions } from './image-subject.ts';
+import type { ImagePushOptions, ImageSubject } from './image-subject.ts';
 
-interface AttestOptions extends SigningOptions {
+interface AttestOptions extends SigningOptions, ImagePushOptions {
   predicate: string;
   type: string;
   subject: string[];
@@ -27,7 +29,12 @@ export const PREDICATE_TYPES: Record<string, string> = {
 const NAMED_DIGEST = /^(.+)@sha256:([0-9a-fA-F]{64})$/;
 const MAX_PREDICATE = 32 * 1024 * 1024;
 
-async function toSubject(spec: string): Promise<Subject> {
+async function toSubject(spec: string, options: AttestOptions, images: ImageSubject[]): Promise<Subject> {
+  if (spec.startsWith('image:')) {
+    const image = await resolveImageSubject(spec.slice('image:'.length), options);
+    images.push(image);
+    return { name: image.name, digest: { sha256: image.descriptor.digest.slice('sha256:'.length) } };
+  }
   if (existsSync(spec)) {
     const bytes = await readBoundedFile(
       spec,
@@ -45,7 +52,7 @@ async function toSubject(spec: string): Promise<Subject> {
   throw new RaygateError(
     'USAGE_SUBJECT_INVALID',
     'usage',
-    `--subject ${JSON.stringify(spec)} is neither a file nor NAME@sha256:<64 hex>.`,
+    `--subject ${JSON.stringify(spec)} is neither a file, image:REF nor NAME@sha256:<64 hex>.`,
   );
 }
 
@@ -62,58 +69,74 @@ function predicateType(type: string): string {
 }
 
 export const registerAttest: RegisterCommand = (program: Command) =>
-  withSigningOptions(
-    program
-      .command('attest')
-      .description(
-        'Sign an in-toto statement (a predicate about one or more subjects) into a Sigstore bundle with a DSSE envelope: SBOM attestations, SLSA provenance, verification summaries.',
-      )
-      .requiredOption('--predicate <FILE>', 'the predicate (JSON), e.g. a CycloneDX SBOM')
-      .requiredOption(
-        '--type <URI>',
-        `the predicate type URI, or one of: ${Object.entries(PREDICATE_TYPES)
-          .map(([k, v]) => `${k} (${v})`)
-          .join(', ')}`,
-      )
-      .requiredOption(
-        '--subject <FILE|NAME@sha256:HEX>',
-        'what the statement is about (repeatable)',
-        (value: string, previous: string[] = []) => [...previous, value],
-      )
-      .option('--rekor-entry-type <TYPE>', 'Rekor v1 entry type for the envelope: dsse or intoto', 'dsse'),
+  withImagePushOptions(
+    withSigningOptions(
+      program
+        .command('attest')
+        .description(
+          'Sign an in-toto statement (a predicate about one or more subjects) into a Sigstore bundle with a DSSE envelope: SBOM attestations, SLSA provenance, verification summaries.',
+        )
+        .requiredOption('--predicate <FILE>', 'the predicate (JSON), e.g. a CycloneDX SBOM')
+        .requiredOption(
+          '--type <URI>',
+          `the predicate type URI, or one of: ${Object.entries(PREDICATE_TYPES)
+            .map(([k, v]) => `${k} (${v})`)
+            .join(', ')}`,
+        )
+        .requiredOption(
+          '--subject <FILE|NAME@sha256:HEX>',
+          'what the statement is about (repeatable)',
+          (value: string, previous: string[] = []) => [...previous, value],
+        )
+        .option('--rekor-entry-type <TYPE>', 'Rekor v1 entry type for the envelope: dsse or intoto', 'dsse'),
+    ),
   ).action(async (options: AttestOptions) => {
     if (options.rekorEntryType !== 'dsse' && options.rekorEntryType !== 'intoto') {
       throw new RaygateError('USAGE_ENTRY_TYPE_INVALID', 'usage', '--rekor-entry-type is dsse or intoto.');
     }
     const type = predicateType(options.type);
-    const subjects = await Promise.all(options.subject.map(toSubject));
-    const predicateText = await readBoundedFile(
-      options.predicate,
-      'the predicate',
-      'PREDICATE_INVALID',
-      MAX_PREDICATE,
-    );
-    let predicate: unknown;
-    try {
-      predicate = JSON.parse(predicateText.toString('utf8'));
-    } catch (error) {
+    const images: ImageSubject[] = [];
+    if (options.push && !options.subject.some((s) => s.startsWith('image:'))) {
       throw new RaygateError(
-        'PREDICATE_INVALID',
-        'input',
-        `The predicate is not JSON: ${(error as Error).message}.`,
+        'USAGE_CONFLICT',
+        'usage',
+        '--push attaches the attestation to an image: give --subject image:REF.',
       );
     }
-    if (typeof predicate !== 'object' || predicate === null || Array.isArray(predicate)) {
-      throw new RaygateError('PREDICATE_INVALID', 'input', 'The predicate must be a JSON object.');
+    const subjects: Subject[] = [];
+    try {
+      for (const spec of options.subject) subjects.push(await toSubject(spec, options, images));
+      const predicateText = await readBoundedFile(
+        options.predicate,
+        'the predicate',
+        'PREDICATE_INVALID',
+        MAX_PREDICATE,
+      );
+      let predicate: unknown;
+      try {
+        predicate = JSON.parse(predicateText.toString('utf8'));
+      } catch (error) {
+        throw new RaygateError(
+          'PREDICATE_INVALID',
+          'input',
+          `The predicate is not JSON: ${(error as Error).message}.`,
+        );
+      }
+      if (typeof predicate !== 'object' || predicate === null || Array.isArray(predicate)) {
+        throw new RaygateError('PREDICATE_INVALID', 'input', 'The predicate must be a JSON object.');
+      }
+      const { toStatement, IN_TOTO_PAYLOAD_TYPE } = await import('../../attest/statement.ts');
+      const statement = Buffer.from(JSON.stringify(toStatement(subjects, type, predicate)));
+      const first = subjects[0]!;
+      const bundle = await signAndWrite(
+        statement,
+        { kind: 'dsse', payloadType: IN_TOTO_PAYLOAD_TYPE },
+        options,
+        { kind: 'digest', algorithm: 'sha256', hex: first.digest.sha256 ?? '' },
+        options.rekorEntryType,
+      );
+      if (options.push) for (const image of images) await pushBundle(image, bundle, type);
+    } finally {
+      for (const image of images) await image.client.close();
     }
-    const { toStatement, IN_TOTO_PAYLOAD_TYPE } = await import('../../attest/statement.ts');
-    const statement = Buffer.from(JSON.stringify(toStatement(subjects, type, predicate)));
-    const first = subjects[0]!;
-    await signAndWrite(
-      statement,
-      { kind: 'dsse', payloadType: IN_TOTO_PAYLOAD_TYPE },
-      options,
-      { kind: 'digest', algorithm: 'sha256', hex: first.digest.sha256 ?? '' },
-      options.rekorEntryType,
-    );
   });

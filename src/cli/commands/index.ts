@@ -11,6 +11,7 @@ import { registerServeCommand } from './serve.ts';
 import { registerSign } from './sign.ts';
 import { registerTokensCommand } from './tokens.ts';
 import { registerVerifyBundle } from './verify-bundle.ts';
+import { registerVerify } from './verify.ts';
 
 /** Adds one subcommand to the program and returns it. */
 export type RegisterCommand = (program: Command, context: CliContext) => Command;
@@ -22,6 +23,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerPins,
   registerRay,
   registerOsv,
+  registerVerify,
   registerVerifyBundle,
   registerSign,
   registerAttest,

@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { isRaygateError, RaygateError } from '../../shared/errors.ts';
 import { say, writeOutput } from '../output.ts';
 import type { RegisterCommand } from './index.ts';
+import { pushBundle, resolveImageSubject, withImagePushOptions } from './image-subject.ts';
+import type { ImagePushOptions } from './image-subject.ts';
 // Types only: @sigstore/sign loads when a signing command runs.
 import type { SerializedBundle } from '@sigstore/bundle';
 import type { SignRequest, SigningIdentity } from '../../attest/sign-client.ts';
@@ -214,15 +216,27 @@ export async function signAndWrite(
 }
 
 export const registerSign: RegisterCommand = (program: Command) =>
-  withSigningOptions(
-    program
-      .command('sign')
-      .alias('sign-bundle')
-      .description(
-        'Sign a file into a Sigstore bundle: keyless with an OIDC identity (Fulcio certificate, Rekor entry, optional RFC 3161 timestamp) or with a local key.',
-      )
-      .argument('<FILE>', 'the artifact to sign'),
-  ).action(async (file: string, options: SigningOptions) => {
+  withImagePushOptions(
+    withSigningOptions(
+      program
+        .command('sign')
+        .alias('sign-bundle')
+        .description(
+          'Sign a file into a Sigstore bundle: keyless with an OIDC identity (Fulcio certificate, Rekor entry, optional RFC 3161 timestamp) or with a local key. image:REF signs the image manifest digest (an in-toto statement of type https://sigstore.dev/cosign/sign/v1, as cosign does) and --push attaches it to the image.',
+        )
+        .argument('<FILE|image:REF>', 'the artifact to sign, or an image in a registry'),
+    ),
+  ).action(async (file: string, options: SigningOptions & ImagePushOptions) => {
+    if (file.startsWith('image:')) {
+      await signImage(file.slice('image:'.length), options);
+      return;
+    }
+    if (options.push)
+      throw new RaygateError(
+        'USAGE_CONFLICT',
+        'usage',
+        '--push attaches a signature to an image: sign image:REF.',
+      );
     const data = await readBoundedFile(
       file,
       'the artifact',
@@ -231,3 +245,27 @@ export const registerSign: RegisterCommand = (program: Command) =>
     );
     await signAndWrite(data, { kind: 'message' }, options, { kind: 'bytes', bytes: data });
   });
+
+/** Signs an image's manifest digest the way cosign's bundle format does, and attaches it with --push. */
+async function signImage(reference: string, options: SigningOptions & ImagePushOptions): Promise<void> {
+  const image = await resolveImageSubject(reference, options);
+  try {
+    const [{ toStatement, IN_TOTO_PAYLOAD_TYPE }, { COSIGN_SIGN_PREDICATE }] = await Promise.all([
+      import('../../attest/statement.ts'),
+      import('../../attest/oci-referrers/media-types.ts'),
+    ]);
+    const hex = image.descriptor.digest.slice('sha256:'.length);
+    const statement = Buffer.from(
+      JSON.stringify(toStatement([{ name: image.name, digest: { sha256: hex } }], COSIGN_SIGN_PREDICATE, {})),
+    );
+    const bundle = await signAndWrite(
+      statement,
+      { kind: 'dsse', payloadType: IN_TOTO_PAYLOAD_TYPE },
+      options,
+      { kind: 'digest', algorithm: 'sha256', hex },
+    );
+    if (options.push) await pushBundle(image, bundle, COSIGN_SIGN_PREDICATE);
+  } finally {
+    await image.client.close();
+  }
+}

@@ -6,6 +6,7 @@ import { parseImageConfig } from '../../oci/image-config.ts';
 import { parseManifestDocument } from '../../oci/manifest.ts';
 import type { Platform } from '../../oci/descriptor.ts';
 import { parseImageReference, formatReference } from '../../oci/reference.ts';
+import type { ImageReference } from '../../oci/reference.ts';
 import { RegistryClient } from '../../oci/registry-client.ts';
 import { selectPlatform } from '../../oci/platform.ts';
 import { RaygateError } from '../../shared/errors.ts';
@@ -37,31 +38,7 @@ export async function readRegistryImage(
   limits: ImageLimits,
 ): Promise<ResolvedImage> {
   const ref = parseImageReference(referenceText);
-  const insecure = (access.insecureRegistries ?? []).some((r) => sameHost(r, ref.registry));
-  const guard = new HostGuard({
-    allow: [...(access.allowHosts ?? []), ...(access.insecureRegistries ?? [])],
-    deny: access.denyHosts ?? [],
-  });
-  let ca: string | undefined;
-  if (access.caFile) {
-    try {
-      ca = await readFile(access.caFile, 'utf8');
-    } catch (error) {
-      throw new RaygateError('OCI_CA_UNREADABLE', 'input', `Cannot read the CA file ${access.caFile}.`, {
-        cause: error,
-      });
-    }
-  }
-  const credentials =
-    access.credentials ?? dockerConfigResolver(await loadDockerConfig(access.dockerConfigDir));
-  const client = new RegistryClient({
-    registry: ref.registry,
-    repository: ref.repository,
-    credentials,
-    insecure,
-    hostGuard: guard,
-    ...(ca ? { ca } : {}),
-  });
+  const client = await connectRegistry(ref, access);
   try {
     const parseLimits = { maxLayers: limits.maxLayers, maxManifests: limits.maxLayers };
     let fetched = await client.getManifest(ref.digest ?? ref.tag!, limits.maxManifestBytes);
@@ -106,6 +83,38 @@ export async function readRegistryImage(
     await client.close();
     throw error;
   }
+}
+
+/** A registry client for the repository `ref` names, with the access options' host policy, CA and credentials. */
+export async function connectRegistry(
+  ref: ImageReference,
+  access: RegistryAccessOptions,
+): Promise<RegistryClient> {
+  const insecure = (access.insecureRegistries ?? []).some((r) => sameHost(r, ref.registry));
+  const guard = new HostGuard({
+    allow: [...(access.allowHosts ?? []), ...(access.insecureRegistries ?? [])],
+    deny: access.denyHosts ?? [],
+  });
+  let ca: string | undefined;
+  if (access.caFile) {
+    try {
+      ca = await readFile(access.caFile, 'utf8');
+    } catch (error) {
+      throw new RaygateError('OCI_CA_UNREADABLE', 'input', `Cannot read the CA file ${access.caFile}.`, {
+        cause: error,
+      });
+    }
+  }
+  const credentials =
+    access.credentials ?? dockerConfigResolver(await loadDockerConfig(access.dockerConfigDir));
+  return new RegistryClient({
+    registry: ref.registry,
+    repository: ref.repository,
+    credentials,
+    insecure,
+    hostGuard: guard,
+    ...(ca ? { ca } : {}),
+  });
 }
 
 function sameHost(a: string, b: string): boolean {

@@ -1,0 +1,249 @@
+import { attestError } from './errors.ts';
+import type { IdentityPolicy, Matcher } from './identity-policy.ts';
+import { refGlob } from './identity-policy.ts';
+import type { SlsaBuildLevel } from './slsa/build-level.ts';
+import type { EvidenceKind } from './slsa/predicates.ts';
+import { EVIDENCE_KINDS } from './slsa/predicates.ts';
+import type { ProvenanceFacts } from './slsa/provenance.ts';
+
+/**
+ * The small policy `raygate verify --policy FILE` reads: what evidence each kind of artifact needs, who may
+ * have signed it, which builders and sources its provenance may name, and the minimum SLSA build level.
+ * The gate's policy language maps onto this; it stays small on purpose.
+ *
+ * ```yaml
+ * version: 1
+ * require: [provenance]                  # evidence kinds every artifact needs ("any" = one of anything)
+ * identities:                            # any one must match the signer
+ *   - github: {repository: acme/ray-images, workflow: .github/workflows/release.yml, ref: refs/tags/v*}
+ *   - identity: release@acme.example
+ *     issuer: https://accounts.google.com
+ * builders: ["https://github.com/slsa-framework/slsa-github-generator/.github/workflows/*@refs/tags/v2.*"]
+ * buildTypes: ["https://actions.github.io/buildtypes/workflow/v1"]
+ * source: {repositories: ["https://github.com/acme/*"], refs: ["refs/tags/v*"]}
+ * minSlsaLevel: 2
+ * artifacts:                             # per artifact kind, replacing the fields it names
+ *   wheel: {require: [publish]}
+ *   image: {require: [signature, provenance], minSlsaLevel: 3}
+ * ```
+ */
+export type ArtifactKind = 'wheel' | 'sdist' | 'image' | 'digest' | 'file';
+export const ARTIFACT_KINDS: readonly ArtifactKind[] = ['wheel', 'sdist', 'image', 'digest', 'file'];
+
+export type Requirement = EvidenceKind | 'any';
+
+export interface VerifyRules {
+  require: Requirement[];
+  identities: IdentityPolicy[];
+  builders: string[];
+  buildTypes: string[];
+  sourceRepositories: string[];
+  sourceRefs: string[];
+  minSlsaLevel: SlsaBuildLevel;
+}
+
+export interface VerifyPolicy {
+  defaults: VerifyRules;
+  artifacts: Partial<Record<ArtifactKind, Partial<VerifyRules>>>;
+}
+
+export const EMPTY_RULES: VerifyRules = {
+  require: ['any'],
+  identities: [],
+  builders: [],
+  buildTypes: [],
+  sourceRepositories: [],
+  sourceRefs: [],
+  minSlsaLevel: 0,
+};
+
+export function rulesFor(policy: VerifyPolicy, kind: ArtifactKind): VerifyRules {
+  return { ...policy.defaults, ...policy.artifacts[kind] };
+}
+
+function invalid(message: string): never {
+  throw attestError('VERIFY_POLICY_INVALID', `Verify policy: ${message}`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function strings(value: unknown, field: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) {
+    invalid(`${field} must be a list of non-empty strings.`);
+  }
+  if (value.length > 1000) invalid(`${field} lists more than 1000 entries.`);
+  return value as string[];
+}
+
+function regexp(value: string, field: string): RegExp {
+  try {
+    return new RegExp(value, 'u');
+  } catch (error) {
+    invalid(`${field} is not a regular expression: ${(error as Error).message}`);
+  }
+}
+
+function matcher(
+  entry: Record<string, unknown>,
+  exact: string,
+  pattern: string,
+  at: string,
+): Matcher | undefined {
+  const e = entry[exact];
+  const p = entry[pattern];
+  if (e !== undefined && p !== undefined) invalid(`${at}: give ${exact} or ${pattern}, not both.`);
+  if (e !== undefined) {
+    if (typeof e !== 'string' || e === '') invalid(`${at}.${exact} must be a string.`);
+    return { exact: e };
+  }
+  if (p !== undefined) {
+    if (typeof p !== 'string' || p === '') invalid(`${at}.${pattern} must be a string.`);
+    return { pattern: regexp(p, `${at}.${pattern}`) };
+  }
+  return undefined;
+}
+
+const IDENTITY_KEYS = new Set(['identity', 'identityRegexp', 'issuer', 'issuerRegexp', 'github']);
+const GITHUB_KEYS = new Set(['repository', 'workflow', 'signerWorkflow', 'ref', 'owner']);
+
+function identity(value: unknown, at: string): IdentityPolicy {
+  if (!isRecord(value)) invalid(`${at} must be a mapping.`);
+  for (const key of Object.keys(value))
+    if (!IDENTITY_KEYS.has(key)) invalid(`${at} has an unknown field ${key}.`);
+  const policy: IdentityPolicy = {};
+  const id = matcher(value, 'identity', 'identityRegexp', at);
+  if (id) policy.identity = id;
+  const issuer = matcher(value, 'issuer', 'issuerRegexp', at);
+  if (issuer) policy.issuer = issuer;
+  if (value.github !== undefined) {
+    const github = value.github;
+    if (!isRecord(github)) invalid(`${at}.github must be a mapping.`);
+    for (const key of Object.keys(github))
+      if (!GITHUB_KEYS.has(key)) invalid(`${at}.github has an unknown field ${key}.`);
+    for (const [key, v] of Object.entries(github)) {
+      if (typeof v !== 'string' || v === '') invalid(`${at}.github.${key} must be a string.`);
+    }
+    policy.github = github as IdentityPolicy['github'];
+  }
+  const names =
+    policy.identity !== undefined ||
+    policy.github?.repository !== undefined ||
+    policy.github?.signerWorkflow !== undefined ||
+    policy.github?.owner !== undefined;
+  if (!names)
+    invalid(`${at} names nobody: give identity, identityRegexp or github.repository/owner/signerWorkflow.`);
+  if (policy.issuer === undefined && policy.github === undefined)
+    invalid(`${at} needs an issuer (or a github section).`);
+  return policy;
+}
+
+const RULE_KEYS = new Set(['require', 'identities', 'builders', 'buildTypes', 'source', 'minSlsaLevel']);
+
+function rules(value: Record<string, unknown>, at: string): Partial<VerifyRules> {
+  const out: Partial<VerifyRules> = {};
+  if (value.require !== undefined) {
+    const require = strings(value.require, `${at}require`);
+    for (const r of require) {
+      if (r !== 'any' && !EVIDENCE_KINDS.includes(r as EvidenceKind)) {
+        invalid(`${at}require: ${JSON.stringify(r)} is not one of any, ${EVIDENCE_KINDS.join(', ')}.`);
+      }
+    }
+    out.require = require as Requirement[];
+  }
+  if (value.identities !== undefined) {
+    if (!Array.isArray(value.identities)) invalid(`${at}identities must be a list.`);
+    out.identities = value.identities.map((entry, i) => identity(entry, `${at}identities[${i}]`));
+  }
+  if (value.builders !== undefined) out.builders = strings(value.builders, `${at}builders`);
+  if (value.buildTypes !== undefined) out.buildTypes = strings(value.buildTypes, `${at}buildTypes`);
+  if (value.source !== undefined) {
+    if (!isRecord(value.source)) invalid(`${at}source must be a mapping.`);
+    for (const key of Object.keys(value.source)) {
+      if (key !== 'repositories' && key !== 'refs') invalid(`${at}source has an unknown field ${key}.`);
+    }
+    if (value.source.repositories !== undefined) {
+      out.sourceRepositories = strings(value.source.repositories, `${at}source.repositories`);
+    }
+    if (value.source.refs !== undefined) out.sourceRefs = strings(value.source.refs, `${at}source.refs`);
+  }
+  if (value.minSlsaLevel !== undefined) {
+    const level = value.minSlsaLevel;
+    if (level !== 0 && level !== 1 && level !== 2 && level !== 3)
+      invalid(`${at}minSlsaLevel must be 0, 1, 2 or 3.`);
+    out.minSlsaLevel = level;
+  }
+  return out;
+}
+
+/** Validates a parsed verify policy document (YAML or JSON). */
+export function parseVerifyPolicy(document: unknown): VerifyPolicy {
+  if (!isRecord(document)) invalid('the document must be a mapping.');
+  if (document.version !== 1) invalid('version must be 1.');
+  for (const key of Object.keys(document)) {
+    if (key !== 'version' && key !== 'artifacts' && !RULE_KEYS.has(key)) invalid(`unknown field ${key}.`);
+  }
+  const defaults = { ...EMPTY_RULES, ...rules(document, '') };
+  const artifacts: VerifyPolicy['artifacts'] = {};
+  if (document.artifacts !== undefined) {
+    if (!isRecord(document.artifacts)) invalid('artifacts must be a mapping.');
+    for (const [kind, value] of Object.entries(document.artifacts)) {
+      if (!ARTIFACT_KINDS.includes(kind as ArtifactKind)) {
+        invalid(`artifacts.${kind} is not one of ${ARTIFACT_KINDS.join(', ')}.`);
+      }
+      if (!isRecord(value)) invalid(`artifacts.${kind} must be a mapping.`);
+      for (const key of Object.keys(value))
+        if (!RULE_KEYS.has(key)) invalid(`artifacts.${kind} has an unknown field ${key}.`);
+      artifacts[kind as ArtifactKind] = rules(value, `artifacts.${kind}.`);
+    }
+  }
+  return { defaults, artifacts };
+}
+
+/** A glob over URIs: `*` within one path segment, `**` across (the same rules as --github-ref). */
+export function uriGlob(glob: string): RegExp {
+  return refGlob(glob);
+}
+
+function normaliseRepository(value: string): string {
+  return value
+    .replace(/^git\+/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
+}
+
+/** The policy's objections to what a verified provenance says; empty when it complies. */
+export function checkProvenance(facts: ProvenanceFacts, rules: VerifyRules): string[] {
+  const problems: string[] = [];
+  if (rules.builders.length > 0) {
+    const builder = facts.builderId;
+    if (!builder || !rules.builders.some((b) => uriGlob(b).test(builder))) {
+      problems.push(`builder ${builder ?? '(none)'} is not in the allowed builders`);
+    }
+  }
+  if (rules.buildTypes.length > 0) {
+    const type = facts.buildType;
+    if (!type || !rules.buildTypes.some((b) => uriGlob(b).test(type))) {
+      problems.push(`build type ${type ?? '(none)'} is not allowed`);
+    }
+  }
+  if (rules.sourceRepositories.length > 0) {
+    const repository = facts.sourceRepository ? normaliseRepository(facts.sourceRepository) : undefined;
+    if (
+      !repository ||
+      !rules.sourceRepositories.some((r) => uriGlob(normaliseRepository(r)).test(repository))
+    ) {
+      problems.push(`source repository ${facts.sourceRepository ?? '(none)'} is not allowed`);
+    }
+  }
+  if (rules.sourceRefs.length > 0) {
+    const ref = facts.sourceRef;
+    if (!ref || !rules.sourceRefs.some((r) => refGlob(r).test(ref))) {
+      problems.push(`source ref ${ref ?? '(none)'} is not allowed`);
+    }
+  }
+  return problems;
+}
