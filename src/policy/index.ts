@@ -1,0 +1,8 @@
+/** The public surface of the policy engine: the evidence model, the policy language, and evaluation. */
+export type * from './evidence.ts';
+export { EVIDENCE_SCHEMA } from './evidence.ts';
+export type * from './decision.ts';
+export { DECISION_SCHEMA } from './decision.ts';
+export type * from './policy.ts';
+export { POLICY_API_VERSION, RULE_FAMILIES } from './policy.ts';
+export type { EvaluatePolicy, EvaluationContext } from './context.ts';
