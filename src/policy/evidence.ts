@@ -236,9 +236,13 @@ export interface RequirementEvidence {
   version?: string;
   /** `exact` | `range` | `unpinned` | `url` | `vcs` | `path`. */
   pin: 'exact' | 'range' | 'unpinned' | 'url' | 'vcs' | 'path';
+  /** The version specifier as written (`==1.2.3`, `>=1,<2`), empty for any version. */
+  specifier: string;
   /** Exactly pinned by a constraints file although the requirement itself is a range. */
   pinnedByConstraint: boolean;
   hashes: number;
+  /** The installer can check a hash for it (not a VCS checkout, a local folder or an editable install in a lock). */
+  hashable: boolean;
   /** Where the requirement is written (`path:line`). */
   location: { path: string; line?: number };
 }
