@@ -46,7 +46,7 @@ function normalizeRule(r: Raw): PolicyRule {
         artifacts: selector(r.artifacts),
         ...severity(),
         ...(r.cvss !== undefined ? { cvss: r.cvss as number } : {}),
-        onlyFixable: flag('onlyFixable', false),
+        fix: (r.fix as 'any' | 'available' | 'unavailable' | undefined) ?? 'any',
         unknownSeverity: handling('unknownSeverity', 'warn'),
         notAssessed: handling('notAssessed', 'warn'),
         missing: handling('missing', 'fail'),

@@ -103,8 +103,11 @@ export interface VulnerabilitiesRule extends RuleBase {
   severity?: Severity;
   /** Findings with a CVSS base score at or above this violate. */
   cvss?: number;
-  /** Only findings with a fixed version violate; the rest are reported as information. */
-  onlyFixable: boolean;
+  /**
+   * Which findings count by whether a fixed version exists: `available` (only fixable ones violate; the
+   * others are reported as information), `unavailable` (only those without a fix), or `any`.
+   */
+  fix: 'any' | 'available' | 'unavailable';
   /** Findings no source rates. */
   unknownSeverity: Handling;
   /** Packages that could not be assessed. */

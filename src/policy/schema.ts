@@ -85,7 +85,7 @@ export const POLICY_SCHEMA = {
             artifacts,
             severity,
             cvss: { type: 'number', minimum: 0, maximum: 10 },
-            onlyFixable: { type: 'boolean' },
+            fix: { enum: ['any', 'available', 'unavailable'] },
             unknownSeverity: handling('Findings without a severity (default warn).'),
             notAssessed: handling('Packages that could not be assessed (default warn).'),
             missing: handling('A selected artifact with no assessment (default fail).'),

@@ -128,16 +128,17 @@ function judgeFinding(
       atLeast(finding.severity, rule.severity)) ||
     (rule.cvss !== undefined && finding.score !== undefined && finding.score >= rule.cvss);
   if (!over && !unknown) return [];
-  if (rule.onlyFixable && !finding.fixedIn) {
+  if (rule.fix === 'available' && !finding.fixedIn) {
     return [
       {
         kind: 'info',
         code: 'VULN_NO_FIX',
-        message: `${where} (${rating}) has no fixed version yet; not counted (onlyFixable).`,
+        message: `${where} (${rating}) has no fixed version yet; not counted (fix: available).`,
         subject,
       },
     ];
   }
+  if (rule.fix === 'unavailable' && finding.fixedIn) return [];
   const fix = finding.fixedIn ? `; fixed in ${finding.fixedIn}` : '; no fixed version yet';
   if (unknown) {
     return handled(rule.unknownSeverity, {
