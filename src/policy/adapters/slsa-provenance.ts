@@ -16,7 +16,8 @@ export function readSlsaProvenance(
   predicate: unknown,
 ): ProvenanceEvidence | undefined {
   if (!isObject(predicate)) return undefined;
-  if (predicateType === SLSA_PROVENANCE_V1) return readV1(predicate);
+  // v1 and its release candidates (`https://slsa.dev/provenance/v1.0?draft`) share one shape.
+  if (predicateType === SLSA_PROVENANCE_V1 || predicateType.startsWith(`${SLSA_PROVENANCE_V1}.0`)) return readV1(predicate);
   if (predicateType === SLSA_PROVENANCE_V02) return readV02(predicate);
   return undefined;
 }
