@@ -1,5 +1,6 @@
 import { spdxId } from '../sbom/licenses/spdx-expression.ts';
 import type { Severity } from '../shared/severity.ts';
+import { currentLicenseId } from './license-ids.ts';
 import type { ArtifactKind, AttestationKind } from './evidence.ts';
 import {
   POLICY_API_VERSION,
@@ -180,5 +181,5 @@ function identities(raw: unknown): IdentityRequirement[] {
 }
 
 function canonicalLicense(id: string): string {
-  return spdxId(id) ?? id;
+  return currentLicenseId(spdxId(id) ?? id);
 }

@@ -17,7 +17,8 @@ export function readSlsaProvenance(
 ): ProvenanceEvidence | undefined {
   if (!isObject(predicate)) return undefined;
   // v1 and its release candidates (`https://slsa.dev/provenance/v1.0?draft`) share one shape.
-  if (predicateType === SLSA_PROVENANCE_V1 || predicateType.startsWith(`${SLSA_PROVENANCE_V1}.0`)) return readV1(predicate);
+  if (predicateType === SLSA_PROVENANCE_V1 || predicateType.startsWith(`${SLSA_PROVENANCE_V1}.0`))
+    return readV1(predicate);
   if (predicateType === SLSA_PROVENANCE_V02) return readV02(predicate);
   return undefined;
 }

@@ -37,7 +37,7 @@ export function checkCooldown({ rule, evidence, now }: FamilyInput<CooldownRule>
     drafts.push({
       kind: 'violation',
       code: 'COOLDOWN',
-      message: `${label} was uploaded ${new Date(uploaded).toISOString()}${dep.index ? ` to ${dep.index}` : ''}, ${describeAge(age)} before the decision; the policy requires ${plural(rule.days, 'day')}${dep.lockFiles.length > 0 ? ` (pinned in ${dep.lockFiles.join(', ')})` : ''}.`,
+      message: `${label} was uploaded ${new Date(uploaded).toISOString()}${dep.index ? ` to ${dep.index}` : ''}, ${describeAge(age)}; the policy requires ${plural(rule.days, 'day')}${dep.lockFiles.length > 0 ? ` (pinned in ${dep.lockFiles.join(', ')})` : ''}.`,
       subject,
     });
   }
@@ -45,7 +45,7 @@ export function checkCooldown({ rule, evidence, now }: FamilyInput<CooldownRule>
 }
 
 function describeAge(ms: number): string {
-  if (ms < 0) return 'in the future, i.e. after';
+  if (ms < 0) return 'after the time of the decision';
   const days = ms / DAY_MS;
-  return days >= 1 ? `${days.toFixed(1)} days` : `${(ms / 3600_000).toFixed(1)} hours`;
+  return `${days >= 1 ? `${days.toFixed(1)} days` : `${(ms / 3600_000).toFixed(1)} hours`} before the decision`;
 }

@@ -3,6 +3,7 @@ import { licenseNameToSpdx } from '../../sbom/licenses/license-names.ts';
 import { normalizeSpdxExpression } from '../../sbom/licenses/spdx-expression.ts';
 import type { LicenseEvidence, PackageEvidence } from '../evidence.ts';
 import { packageLabel, packageMatches } from '../package-ref.ts';
+import { currentLicenseId as current } from '../license-ids.ts';
 import type { LicensesRule } from '../policy.ts';
 import { handled, plural, type Draft, type FamilyInput, type FamilyOutcome } from './draft.ts';
 import { artifactSubject, describeArtifact, noArtifact, selectArtifacts } from './select.ts';
@@ -110,14 +111,4 @@ function acceptable(tree: Tree, ok: (id: string) => boolean): boolean {
   const left = acceptable(tree.left, ok);
   const right = acceptable(tree.right, ok);
   return tree.conjunction === 'and' ? left && right : left || right;
-}
-
-const VERSIONED_GNU = /^(A?GPL|LGPL|GFDL)-\d\.\d$/;
-
-/** The current SPDX form of a (possibly deprecated) id. */
-function current(id: string): string {
-  const plus = id.endsWith('+');
-  const base = plus ? id.slice(0, -1) : id;
-  if (VERSIONED_GNU.test(base)) return `${base}-${plus ? 'or-later' : 'only'}`;
-  return id;
 }

@@ -60,7 +60,9 @@ function mismatches(
   evidence: ReleaseEvidence,
 ): string[] {
   if (candidate.verification.status === 'failed') {
-    return [`verification failed (${candidate.verification.code}): ${candidate.verification.message}`];
+    return [
+      `verification failed (${candidate.verification.code}): ${candidate.verification.message.replace(/\.$/, '')}`,
+    ];
   }
   const out: string[] = [];
   const identity = matchIdentities(candidate.signer, rule.signers);

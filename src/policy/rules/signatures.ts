@@ -73,7 +73,7 @@ function rejection(
   signers: readonly IdentityRequirement[],
 ): string | undefined {
   if (candidate.verification.status === 'failed') {
-    return `verification failed (${candidate.verification.code}): ${candidate.verification.message}`;
+    return `verification failed (${candidate.verification.code}): ${candidate.verification.message.replace(/\.$/, '')}`;
   }
   const match = matchIdentities(candidate.signer, signers);
   if (!match.matched)
