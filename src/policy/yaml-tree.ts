@@ -76,7 +76,7 @@ export function readYamlTree(
     problems.push(problem('POLICY_EMPTY', 'the file holds no policy', { line: 1, column: 1 }));
     return { problems };
   }
-  const converter = new Converter(doc, at, bounds, problems);
+  const converter = new Converter(doc, text, at, bounds, problems);
   let value: unknown;
   try {
     value = converter.convert(doc.contents as YamlNode, '', 0);
@@ -96,17 +96,20 @@ class Converter {
   private nodes = 0;
   private aliases = 0;
   private readonly doc: Document.Parsed;
+  private readonly text: string;
   private readonly at: (offset: number | undefined) => SourcePosition;
   private readonly bounds: typeof POLICY_YAML_LIMITS;
   private readonly problems: PolicyProblem[];
 
   constructor(
     doc: Document.Parsed,
+    text: string,
     at: (offset: number | undefined) => SourcePosition,
     bounds: typeof POLICY_YAML_LIMITS,
     problems: PolicyProblem[],
   ) {
     this.doc = doc;
+    this.text = text;
     this.at = at;
     this.bounds = bounds;
     this.problems = problems;
@@ -121,7 +124,7 @@ class Converter {
     }
     if (isAlias(node)) return this.alias(node, position);
     this.count(1, position);
-    this.checkTag(node, position);
+    this.checkTag(node);
     if (isScalar(node)) return this.scalar(node.value, position);
     if (isSeq(node)) {
       if (this.inProgress.has(node))
@@ -146,7 +149,7 @@ class Converter {
           this.report('POLICY_YAML_KEY', 'keys must be plain strings', keyAt);
           continue;
         }
-        this.checkTag(keyNode, keyAt);
+        this.checkTag(keyNode);
         const name = String(keyNode.value);
         const first = seen.get(name);
         if (first) {
@@ -180,7 +183,13 @@ class Converter {
       this.fail('POLICY_YAML_ALIASES', `more than ${this.bounds.maxAliases} aliases`, position);
     }
     const target = node.resolve(this.doc) as YamlNode | undefined;
-    if (!target) this.fail('POLICY_YAML_ALIAS', 'an alias names no anchor', position);
+    if (!target) {
+      this.fail(
+        'POLICY_YAML_ALIAS',
+        `the alias *${String((node as { source?: string }).source)} names no anchor`,
+        position,
+      );
+    }
     if (this.inProgress.has(target))
       this.fail('POLICY_YAML_ALIAS_CYCLE', 'an alias refers to itself', position);
     // The target is shared, not copied; its expanded size still counts, so nesting aliases cannot
@@ -221,11 +230,25 @@ class Converter {
     }
   }
 
-  private checkTag(node: YamlNode, position: SourcePosition): void {
+  private checkTag(node: YamlNode): void {
     const tag = (node as { tag?: string }).tag;
-    if (tag !== undefined && !CORE_TAGS.has(tag)) {
-      this.report('POLICY_YAML_TAG', `the tag ${tag} is not allowed: policies are plain data`, position);
-    }
+    if (tag === undefined || CORE_TAGS.has(tag)) return;
+    const written = this.tagToken(node.range?.[0] ?? 0);
+    this.report(
+      'POLICY_YAML_TAG',
+      `the tag ${written?.text ?? tag} is not allowed: policies are plain data`,
+      this.at(written?.offset ?? node.range?.[0]),
+    );
+  }
+
+  /** The tag as written just before the node's content (`!!python/object`, `!Ref`). */
+  private tagToken(start: number): { text: string; offset: number } | undefined {
+    let end = start;
+    while (end > 0 && /\s/.test(this.text[end - 1]!)) end--;
+    let begin = end;
+    while (begin > 0 && !/\s/.test(this.text[begin - 1]!)) begin--;
+    const text = this.text.slice(begin, end);
+    return text.startsWith('!') ? { text, offset: begin } : undefined;
   }
 
   private scalar(value: unknown, position: SourcePosition): unknown {
