@@ -128,6 +128,7 @@ function judgeFinding(
       atLeast(finding.severity, rule.severity)) ||
     (rule.cvss !== undefined && finding.score !== undefined && finding.score >= rule.cvss);
   if (!over && !unknown) return [];
+  if (unknown && rule.unknownSeverity === 'ignore') return [];
   if (rule.fix === 'available' && !finding.fixedIn) {
     return [
       {
