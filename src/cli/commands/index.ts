@@ -4,6 +4,7 @@ import { registerAttest } from './attest.ts';
 import { registerAuditCommand } from './audit.ts';
 import { registerOsv } from './osv.ts';
 import { registerPins } from './pins.ts';
+import { registerPolicy } from './policy.ts';
 import { registerRay } from './ray.ts';
 import { registerSbomCommand } from './sbom.ts';
 import { registerScan } from './scan.ts';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerVerifyBundle,
   registerSign,
   registerAttest,
+  registerPolicy,
   registerServeCommand,
   registerTokensCommand,
   registerAuditCommand,
