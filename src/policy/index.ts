@@ -11,3 +11,5 @@ export { checkPolicy, parsePolicy, type PolicyCheck } from './policy-parse.ts';
 export { formatProblem, type PolicyProblem, type SourcePosition } from './problems.ts';
 export { evidenceDigest, policyDigest } from './digest.ts';
 export { POLICY_SCHEMA } from './schema.ts';
+export { parseEvidenceRecord, type EvidenceRecord, type RecordedDecision } from './evidence-parse.ts';
+export { EVIDENCE_JSON_SCHEMA } from './evidence-schema.ts';

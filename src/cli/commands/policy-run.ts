@@ -43,11 +43,11 @@ export async function runPolicyTest(
   options: PolicyTestOptions,
   clock: () => Date,
 ): Promise<number> {
+  const given = options.now !== undefined ? parseNow(options.now) : undefined;
   const policy = parsePolicy(await readPolicyFile(file), file);
   const record = await readEvidence(options.evidence);
   const recorded = record.decision;
-  const now =
-    options.now !== undefined ? parseNow(options.now) : recorded ? parseNow(recorded.evaluatedAt) : clock();
+  const now = given ?? (recorded ? parseNow(recorded.evaluatedAt) : clock());
   const digest = policyDigest(policy);
   if (recorded && recorded.inputs.policy.digest !== digest) {
     say(
