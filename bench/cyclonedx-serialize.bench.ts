@@ -1,6 +1,6 @@
 // Times ScanResult → CycloneDX for synthetic inventories of N packages: conversion (toBom), the
 // content-derived serial number, JSON and XML serialization, and schema validation (opt-in in the CLI).
-// Usage: node bench/cyclonedx-serialize.ts [N ...]   (default 1000 5000)
+// Usage: node bench/cyclonedx-serialize.bench.ts [N ...]   (default 1000 5000)
 import { assignContentSerialNumber } from '../src/sbom/cyclonedx/serial-number.ts';
 import { serializeBom } from '../src/sbom/cyclonedx/serialize.ts';
 import { toBom } from '../src/sbom/cyclonedx/to-bom.ts';

@@ -3,7 +3,7 @@
  * same process, interleaved round by round so both see the same machine; then time single
  * `raygate verify-bundle` processes next to a bare `node` start-up measured in the same run.
  *
- *   node bench/verify-bundles.ts [--bundles 1000] [--rounds 3] [--processes 9]
+ *   node bench/verify-bundles.bench.ts [--bundles 1000] [--rounds 3] [--processes 9]
  *
  * Budgets (exit 1 when missed): raygate's in-process overhead < 10 %; one verify-bundle process < 400 ms.
  */

