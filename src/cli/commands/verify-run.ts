@@ -336,14 +336,27 @@ async function githubEvidence(
   return githubAttestationEvidence(attestations, url, subjectSha256);
 }
 
-function judge(
+/**
+ * Certificate-signed evidence needs the trusted roots, and so do log entries of key-signed evidence;
+ * a key alone, or an unsigned statement, does not.
+ */
+function needsTrust(evidence: readonly Evidence[]): boolean {
+  return evidence.some((e) => {
+    if (e.content.kind !== 'bundle') return false;
+    const material = e.content.bundle.bundle.verificationMaterial;
+    return material.content.$case !== 'publicKey' || material.tlogEntries.length > 0;
+  });
+}
+
+async function judge(
   run: Run,
   artifact: ArtifactSubject,
   evidence: readonly Evidence[],
   problems: DiscoveryProblem[],
-): ArtifactVerdict {
+): Promise<ArtifactVerdict> {
   const rules = rulesForKind(run, artifact.kind);
-  const context: VerifyContext = { ...run.context, identities: rules.identities, rules };
+  const instances = needsTrust(evidence) ? await run.trust() : [];
+  const context: VerifyContext = { ...run.context, instances, identities: rules.identities, rules };
   return judgeArtifact(
     artifact,
     evidence.map((e) => verifyEvidence(e, context)),
@@ -461,7 +474,7 @@ async function verifyPypi(
     const evidence = await pep740EvidenceFromPypi(run.pypi, target.project, target.version, file);
     const kind = parseDistributionFilename(file.filename)?.kind ?? 'file';
     verdicts.push(
-      judge(
+      await judge(
         run,
         { kind, name: `pypi:${target.project}==${target.version}:${file.filename}`, sha256: file.sha256 },
         evidence,
@@ -614,6 +627,16 @@ function artifactsExit(verdicts: readonly ArtifactVerdict[]): number {
   return EXIT.noEvidence;
 }
 
+/** Exit 5 has two causes a user acts on differently: nothing exists, or nothing could be looked at. */
+function noEvidenceMessage(report: VerifyReport): string {
+  const unchecked = report.coverage
+    ? report.coverage.every((c) => c.status === 'not-checked')
+    : report.artifacts.every((a) => a.verdict === 'not-checked');
+  return unchecked
+    ? 'nothing could be checked (--offline, or the service was unreachable): this is not a clean result'
+    : 'no evidence: nothing signed or attested was found';
+}
+
 function pypiBase(options: VerifyOptions): string {
   return options.pypiUrl ?? process.env.RAYGATE_PYPI_URL ?? PYPI_URL;
 }
@@ -697,7 +720,6 @@ export async function runVerify(artifact: string, options: VerifyOptions): Promi
   const drift = report.coverage?.filter((c) => typeof c.drift === 'object') ?? [];
   for (const c of drift)
     if (typeof c.drift === 'object') say(`raygate verify: publisher drift: ${c.drift.message}`);
-  if (report.exitCode === EXIT.noEvidence)
-    say('raygate verify: no evidence: nothing signed or attested was found (exit 5).');
+  if (report.exitCode === EXIT.noEvidence) say(`raygate verify: ${noEvidenceMessage(report)} (exit 5).`);
   return report.exitCode;
 }
