@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseBundle } from '../../attest/bundle.ts';
+import { dsseEnvelopeToBundle, isDsseEnvelope } from '../../attest/dsse-envelope.ts';
 import { distributionCoverage } from '../../attest/coverage/collect.ts';
 import type { PinnedDistribution, PypiSource } from '../../attest/coverage/collect.ts';
 import { pep740EvidenceFromPypi } from '../../attest/coverage/collect.ts';
@@ -256,7 +257,24 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** `--bundle` files as evidence about the artifact. */
+/**
+ * The documents of a `--bundle` file: one JSON document, or JSON lines (several bundles, as
+ * `gh attestation download` and slsa-github-generator write them).
+ */
+function bundleDocuments(text: string): string[] {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length > 1 && lines.every((l) => l.trimStart().startsWith('{'))) {
+    try {
+      lines.forEach((l) => JSON.parse(l));
+      return lines.slice(0, 100);
+    } catch {
+      // Not JSON lines: one pretty-printed document.
+    }
+  }
+  return [text];
+}
+
+/** `--bundle` files as evidence about the artifact: Sigstore bundles, or bare DSSE envelopes (key-signed). */
 async function bundleEvidence(
   files: readonly string[],
   subjectSha256: string,
@@ -264,28 +282,40 @@ async function bundleEvidence(
 ): Promise<Evidence[]> {
   const out: Evidence[] = [];
   for (const file of files) {
-    const base = {
-      id: `bundle:${file}`,
-      origin: { kind: 'file' as const, path: file },
-      format: 'sigstore-bundle' as const,
-      subjectSha256,
-    };
-    try {
-      const bundle = parseBundle(await readBounded(file, 'the bundle', 8 * 1024 * 1024));
-      out.push({
-        ...base,
-        content: {
-          kind: 'bundle',
-          bundle,
-          artifact: bytes
-            ? { kind: 'bytes', bytes }
-            : { kind: 'digest', algorithm: 'sha256', hex: subjectSha256 },
-        },
-      });
-    } catch (error) {
-      if (!isRaygateError(error) || error.kind === 'limit') throw error;
-      out.push({ ...base, content: { kind: 'malformed', code: error.code, message: error.message } });
-    }
+    const documents = bundleDocuments(
+      (await readBounded(file, 'the bundle', 8 * 1024 * 1024)).toString('utf8'),
+    );
+    documents.forEach((document, index) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(document);
+      } catch {
+        json = undefined;
+      }
+      const envelope = isDsseEnvelope(json);
+      const base = {
+        id: `bundle:${file}${documents.length > 1 ? `#${index}` : ''}`,
+        origin: { kind: 'file' as const, path: file },
+        format: envelope ? ('dsse-envelope' as const) : ('sigstore-bundle' as const),
+        subjectSha256,
+      };
+      try {
+        const bundle = envelope ? dsseEnvelopeToBundle(json) : parseBundle(document);
+        out.push({
+          ...base,
+          content: {
+            kind: 'bundle',
+            bundle,
+            artifact: bytes
+              ? { kind: 'bytes', bytes }
+              : { kind: 'digest', algorithm: 'sha256', hex: subjectSha256 },
+          },
+        });
+      } catch (error) {
+        if (!isRaygateError(error) || error.kind === 'limit') throw error;
+        out.push({ ...base, content: { kind: 'malformed', code: error.code, message: error.message } });
+      }
+    });
   }
   return out;
 }
