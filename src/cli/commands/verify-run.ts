@@ -69,6 +69,7 @@ export interface VerifyOptions {
   pypiUrl?: string;
   githubApiUrl?: string;
   githubAttestations?: boolean;
+  githubBundleHost?: string[];
   history: number;
   insecureRegistry?: string[];
   allowRegistryHost?: string[];
@@ -358,6 +359,7 @@ async function githubEvidence(
   }
   const client = new GithubAttestationsClient({
     baseUrl: options.githubApiUrl ?? process.env.GITHUB_API_URL ?? GITHUB_API,
+    ...(options.githubBundleHost ? { bundleHosts: options.githubBundleHost } : {}),
     ...(process.env.GITHUB_TOKEN || process.env.GH_TOKEN
       ? { token: process.env.GITHUB_TOKEN || process.env.GH_TOKEN }
       : {}),

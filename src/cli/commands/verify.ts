@@ -102,6 +102,12 @@ export const registerVerify: RegisterCommand = (program, context) =>
     )
     .option('--github-attestations', 'also look up GitHub artifact attestations for files and images')
     .addOption(
+      new Option(
+        '--github-bundle-host <HOST>',
+        'a host GitHub may link attestation bundles to (bundle_url) besides the API host (repeatable)',
+      ).argParser(repeat),
+    )
+    .addOption(
       new Option('--history <N>', 'earlier releases compared for publisher drift (0: off)')
         .argParser(count)
         .default(3),
