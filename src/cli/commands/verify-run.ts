@@ -557,13 +557,64 @@ async function verifyImage(run: Run, reference: string): Promise<ArtifactVerdict
   }
 }
 
+/**
+ * A `docker save` archive. Signatures and attestations are about a registry manifest digest, which a
+ * legacy archive (`<id>/layer.tar`, manifest.json only) does not keep: nothing can be attached to it, so
+ * the subject is the image ID (its config digest), only --bundle and GitHub evidence about that digest
+ * apply, and the report says why nothing else was looked for. An OCI-in-tar archive (docker save since
+ * Docker 25) keeps the manifest and index, and is searched like an OCI layout for that image.
+ */
+async function verifyDockerArchive(
+  run: Run,
+  target: { path: string; tag?: string },
+): Promise<ArtifactVerdict> {
+  const [{ readDockerArchive }, { IMAGE_LIMITS }] = await Promise.all([
+    import('../../sbom/sources/docker-archive-reader.ts'),
+    import('../../sbom/sources/image-limits.ts'),
+  ]);
+  const name = `docker-archive:${target.path}${target.tag ? `:${target.tag}` : ''}`;
+  const image = await readDockerArchive(
+    target.path,
+    target.tag ? { tag: target.tag } : {},
+    IMAGE_LIMITS,
+    name,
+  );
+  await image.close?.();
+  if (image.description.digest)
+    return verifyLayout(run, { ...target, layout: 'docker-archive' }, image.description.digest);
+  const configDigest = image.description.properties?.['raygate:image:config-digest'] ?? '';
+  const hex = configDigest.replace(/^sha256:/, '');
+  const problems: DiscoveryProblem[] = [
+    {
+      code: 'DOCKER_ARCHIVE_NO_ATTACHMENTS',
+      message: `${target.path} is a legacy docker save archive: it keeps no registry manifest, so no signature or attestation can refer to it (image ID ${configDigest}). Verify the image in its registry (image:REF), or an OCI layout of it (oci-dir:, oci-archive:).`,
+    },
+  ];
+  const evidence = await bundleEvidence(run.options.bundle ?? [], hex);
+  if (run.options.githubAttestations) evidence.push(...(await githubEvidence(run, hex, problems)));
+  const verdict = await judge(run, { kind: 'image', name, sha256: hex }, evidence, problems);
+  // Known for certain, not a lookup that could not be made: no evidence, rather than not checked.
+  if (verdict.verdict === 'not-checked' && problems.length === 1) {
+    return {
+      ...verdict,
+      verdict: 'no-evidence',
+      reasons: ['no signature or attestation can be attached to a legacy docker save archive'],
+    };
+  }
+  return verdict;
+}
+
 async function verifyLayout(
   run: Run,
   target: { layout: 'oci-dir' | 'oci-archive' | 'docker-archive'; path: string; tag?: string },
+  manifestDigest?: string,
 ): Promise<ArtifactVerdict> {
   const kind = target.layout === 'oci-dir' ? 'oci-dir' : 'oci-archive';
-  // A Docker archive holds attachments only when it is an OCI layout inside (docker save since 25).
-  const discovery = await discoverLayoutAttachments({ kind, path: target.path }, target.tag);
+  const discovery = await discoverLayoutAttachments(
+    { kind, path: target.path },
+    manifestDigest ? undefined : target.tag,
+    manifestDigest,
+  );
   const hex = discovery.subject.digest.slice(7);
   const evidence = [...discovery.evidence, ...(await bundleEvidence(run.options.bundle ?? [], hex))];
   if (run.options.githubAttestations) evidence.push(...(await githubEvidence(run, hex, discovery.problems)));
@@ -731,7 +782,11 @@ export async function runVerify(artifact: string, options: VerifyOptions): Promi
       report.artifacts.push(await verifyImage(run, target.reference));
       break;
     case 'layout':
-      report.artifacts.push(await verifyLayout(run, target));
+      report.artifacts.push(
+        target.layout === 'docker-archive'
+          ? await verifyDockerArchive(run, target)
+          : await verifyLayout(run, target),
+      );
       break;
     case 'digest':
     case 'file':
