@@ -44,6 +44,9 @@ export const ATTEST_ERRORS = {
   EVIDENCE_UNSIGNED: 'verification',
   EVIDENCE_UNSUPPORTED: 'input',
   EVIDENCE_LIMIT: 'limit',
+  DSSE_ENVELOPE_MALFORMED: 'input',
+  DSSE_ENVELOPE_UNSUPPORTED: 'input',
+  GITHUB_BUNDLE_URL_UNSUPPORTED: 'input',
 } as const satisfies Record<string, ErrorKind>;
 
 export type AttestErrorCode = keyof typeof ATTEST_ERRORS;

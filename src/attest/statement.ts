@@ -19,9 +19,13 @@ export interface Statement {
   predicate: unknown;
 }
 
-/** What the caller says was signed: the artifact's bytes, or only its SHA-256 digest. */
+/**
+ * What the caller says was signed: the artifact's bytes, or only a digest of it: its SHA-256 as a rule,
+ * or the named digest a statement's subjects use when the artifact is no file (a VSA about
+ * `gce_image_id:…`). A named digest is compared only under that name, never under another.
+ */
 export type ArtifactInput =
-  { kind: 'bytes'; bytes: Uint8Array } | { kind: 'digest'; algorithm: 'sha256'; hex: string };
+  { kind: 'bytes'; bytes: Uint8Array } | { kind: 'digest'; algorithm: 'sha256' | (string & {}); hex: string };
 
 /** Digest algorithms raygate compares; weaker or exotic ones in a statement are ignored, never trusted. */
 const COMPARABLE = ['sha256', 'sha384', 'sha512'] as const;
@@ -69,7 +73,7 @@ export function parseStatement(payload: Uint8Array): Statement {
 
 /** The artifact's digests under every algorithm raygate compares (only SHA-256 when given as a digest). */
 export function artifactDigests(artifact: ArtifactInput): Record<string, string> {
-  if (artifact.kind === 'digest') return { sha256: artifact.hex };
+  if (artifact.kind === 'digest') return { [artifact.algorithm]: artifact.hex.toLowerCase() };
   const digests: Record<string, string> = {};
   for (const algorithm of COMPARABLE) {
     digests[algorithm] = createHash(algorithm).update(artifact.bytes).digest('hex');

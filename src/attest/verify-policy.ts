@@ -5,6 +5,7 @@ import type { SlsaBuildLevel } from './slsa/build-level.ts';
 import type { EvidenceKind } from './slsa/predicates.ts';
 import { EVIDENCE_KINDS } from './slsa/predicates.ts';
 import type { ProvenanceFacts } from './slsa/provenance.ts';
+import type { VsaFacts } from './slsa/vsa.ts';
 
 /**
  * The small policy `raygate verify --policy FILE` reads: what evidence each kind of artifact needs, who may
@@ -22,6 +23,11 @@ import type { ProvenanceFacts } from './slsa/provenance.ts';
  * buildTypes: ["https://actions.github.io/buildtypes/workflow/v1"]
  * source: {repositories: ["https://github.com/acme/*"], refs: ["refs/tags/v*"]}
  * minSlsaLevel: 2
+ * vsa:                                   # verification summaries: whose, about what, under which policy
+ *   verifiers: ["https://verifier.acme.example/*"]
+ *   resourceUris: ["pkg:oci/ray-images*"]
+ *   policies: ["https://acme.example/policies/*"]
+ *   levels: [SLSA_BUILD_LEVEL_3]
  * artifacts:                             # per artifact kind, replacing the fields it names
  *   wheel: {require: [publish]}
  *   image: {require: [signature, provenance], minSlsaLevel: 3}
@@ -32,6 +38,15 @@ export const ARTIFACT_KINDS: readonly ArtifactKind[] = ['wheel', 'sdist', 'image
 
 export type Requirement = EvidenceKind | 'any';
 
+/** What a verification summary must say to be accepted. Empty lists accept anything. */
+export interface VsaRules {
+  verifiers: string[];
+  resourceUris: string[];
+  policies: string[];
+  /** Levels every summary must list among its verifiedLevels. */
+  levels: string[];
+}
+
 export interface VerifyRules {
   require: Requirement[];
   identities: IdentityPolicy[];
@@ -40,6 +55,7 @@ export interface VerifyRules {
   sourceRepositories: string[];
   sourceRefs: string[];
   minSlsaLevel: SlsaBuildLevel;
+  vsa: VsaRules;
 }
 
 export interface VerifyPolicy {
@@ -55,6 +71,7 @@ export const EMPTY_RULES: VerifyRules = {
   sourceRepositories: [],
   sourceRefs: [],
   minSlsaLevel: 0,
+  vsa: { verifiers: [], resourceUris: [], policies: [], levels: [] },
 };
 
 export function rulesFor(policy: VerifyPolicy, kind: ArtifactKind): VerifyRules {
@@ -140,7 +157,16 @@ function identity(value: unknown, at: string): IdentityPolicy {
   return policy;
 }
 
-const RULE_KEYS = new Set(['require', 'identities', 'builders', 'buildTypes', 'source', 'minSlsaLevel']);
+const RULE_KEYS = new Set([
+  'require',
+  'identities',
+  'builders',
+  'buildTypes',
+  'source',
+  'minSlsaLevel',
+  'vsa',
+]);
+const VSA_KEYS = ['verifiers', 'resourceUris', 'policies', 'levels'] as const;
 
 function rules(value: Record<string, unknown>, at: string): Partial<VerifyRules> {
   const out: Partial<VerifyRules> = {};
@@ -168,6 +194,19 @@ function rules(value: Record<string, unknown>, at: string): Partial<VerifyRules>
       out.sourceRepositories = strings(value.source.repositories, `${at}source.repositories`);
     }
     if (value.source.refs !== undefined) out.sourceRefs = strings(value.source.refs, `${at}source.refs`);
+  }
+  if (value.vsa !== undefined) {
+    const vsa = value.vsa;
+    if (!isRecord(vsa)) invalid(`${at}vsa must be a mapping.`);
+    for (const key of Object.keys(vsa)) {
+      if (!(VSA_KEYS as readonly string[]).includes(key)) invalid(`${at}vsa has an unknown field ${key}.`);
+    }
+    out.vsa = {
+      verifiers: strings(vsa.verifiers, `${at}vsa.verifiers`),
+      resourceUris: strings(vsa.resourceUris, `${at}vsa.resourceUris`),
+      policies: strings(vsa.policies, `${at}vsa.policies`),
+      levels: strings(vsa.levels, `${at}vsa.levels`),
+    };
   }
   if (value.minSlsaLevel !== undefined) {
     const level = value.minSlsaLevel;
@@ -245,5 +284,28 @@ export function checkProvenance(facts: ProvenanceFacts, rules: VerifyRules): str
       problems.push(`source ref ${ref ?? '(none)'} is not allowed`);
     }
   }
+  return problems;
+}
+
+/**
+ * The objections to what a verified verification summary says: a summary whose verdict is not PASSED
+ * proves the opposite of what it is required for, whoever signed it; and when the policy names them,
+ * the verifier, the resource, the policy it was checked against and the levels it found.
+ */
+export function checkVsa(facts: VsaFacts, rules: VsaRules): string[] {
+  const problems: string[] = [];
+  if (facts.result !== 'PASSED') {
+    problems.push(`the verification summary's result is ${facts.result ?? '(none)'}, not PASSED`);
+  }
+  const allowed = (patterns: readonly string[], value: string | undefined, what: string) => {
+    if (patterns.length === 0) return;
+    if (!value || !patterns.some((p) => uriGlob(p).test(value)))
+      problems.push(`${what} ${value ?? '(none)'} is not allowed`);
+  };
+  allowed(rules.verifiers, facts.verifierId, 'verifier');
+  allowed(rules.resourceUris, facts.resourceUri, 'resource');
+  allowed(rules.policies, facts.policyUri, 'verification policy');
+  const missing = rules.levels.filter((l) => !facts.verifiedLevels.includes(l));
+  if (missing.length > 0) problems.push(`the summary does not list the level(s) ${missing.join(', ')}`);
   return problems;
 }

@@ -194,6 +194,11 @@ function summarizeLogEntry(entry: TransparencyLogEntry): VerifiedLogEntry {
   };
 }
 
+function describeDigests(digests: Record<string, string>): string {
+  const [algorithm, value] = Object.entries(digests)[0] ?? ['sha256', ''];
+  return `${algorithm} ${value}`;
+}
+
 function checkDsseSubject(bundle: Bundle, artifact: ArtifactInput, result: VerifiedBundle): void {
   if (bundle.content.$case !== 'dsseEnvelope') return;
   const envelope = bundle.content.dsseEnvelope;
@@ -207,7 +212,7 @@ function checkDsseSubject(bundle: Bundle, artifact: ArtifactInput, result: Verif
     if (!matched) {
       throw attestError(
         'BUNDLE_SUBJECT_MISMATCH',
-        `The artifact (sha256 ${digests.sha256}) is not a subject of the signed statement (subjects: ${statement.subjects
+        `The artifact (${describeDigests(digests)}) is not a subject of the signed statement (subjects: ${statement.subjects
           .slice(0, 5)
           .map((s) => s.name || Object.values(s.digest)[0])
           .join(', ')}${statement.subjects.length > 5 ? ', …' : ''}).`,

@@ -21,7 +21,12 @@ export type EvidenceOrigin =
   | { kind: 'github-attestations'; url: string; repositoryId?: number };
 
 export type EvidenceFormat =
-  'sigstore-bundle' | 'pep740' | 'cosign-simple-signing' | 'cosign-dsse' | 'in-toto-unsigned';
+  | 'sigstore-bundle'
+  | 'dsse-envelope'
+  | 'pep740'
+  | 'cosign-simple-signing'
+  | 'cosign-dsse'
+  | 'in-toto-unsigned';
 
 export type EvidenceContent =
   /** A Sigstore bundle to verify over `artifact` (the subject's digest, or the signed payload's bytes). */

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { isRaygateError } from '../../shared/errors.ts';
+import { withDerSignature } from '../dsse-envelope.ts';
 import { attestError, messageOf } from '../errors.ts';
 import type { SignerCertificate } from '../fulcio-certificate.ts';
 import { checkIdentity } from '../identity-policy.ts';
@@ -11,12 +12,14 @@ import { kindOfPredicate, PYPI_PUBLISH_V1 } from '../slsa/predicates.ts';
 import { readProvenance, SLSA_PROVENANCE_V1 } from '../slsa/provenance.ts';
 import { readSbomPredicate } from '../slsa/sbom-predicate.ts';
 import { readVsa } from '../slsa/vsa.ts';
+import type { VsaFacts } from '../slsa/vsa.ts';
+import type { SlsaBuildLevel } from '../slsa/build-level.ts';
 import { findSubject, IN_TOTO_PAYLOAD_TYPE, parseStatement } from '../statement.ts';
 import type { Statement } from '../statement.ts';
 import { emptyTrustedRoot, toTrust } from '../trusted-root.ts';
 import { verifyBundle } from '../verify.ts';
 import type { VerifiedBundle } from '../verify.ts';
-import { checkProvenance, EMPTY_RULES } from '../verify-policy.ts';
+import { checkProvenance, checkVsa, EMPTY_RULES } from '../verify-policy.ts';
 import type { VerifyRules } from '../verify-policy.ts';
 import type { Evidence } from './evidence.ts';
 import type { EvidenceResult, SignerSummary } from './evidence-result.ts';
@@ -100,7 +103,12 @@ function verifyCryptographically(
       for (const candidate of candidates) {
         try {
           return {
-            verified: verifyBundle(bundle, artifact, candidate.trust, { kind: 'key', publicKey: key }),
+            verified: verifyBundle(
+              withDerSignature(bundle, key.asymmetricKeyDetails?.namedCurve),
+              artifact,
+              candidate.trust,
+              { kind: 'key', publicKey: key },
+            ),
             instance: candidate.name,
           };
         } catch (error) {
@@ -162,6 +170,27 @@ function describeFacts(
     const vsa = readVsa(statement.predicate);
     if (vsa) result.vsa = vsa;
   }
+}
+
+/**
+ * A verification summary vouches for a build level only when the policy names the verifiers it trusts
+ * (a summary is a verifier's word: anyone may sign one about anything).
+ */
+function vsaBuildLevel(
+  vsa: VsaFacts,
+  rules: VerifyRules,
+): { level: SlsaBuildLevel; why: string } | undefined {
+  if (rules.vsa.verifiers.length === 0) return undefined;
+  const levels = vsa.verifiedLevels
+    .map((l) => /^SLSA_BUILD_LEVEL_([123])$/.exec(l)?.[1])
+    .filter((l): l is string => l !== undefined)
+    .map(Number);
+  if (levels.length === 0) return undefined;
+  const level = Math.max(...levels) as SlsaBuildLevel;
+  return {
+    level,
+    why: `the verification summary by ${vsa.verifierId ?? 'its verifier'} says SLSA_BUILD_LEVEL_${level}`,
+  };
 }
 
 /** PEP 740's own rules: one subject, named as the distribution file, of a type PyPI knows. */
@@ -300,10 +329,12 @@ export function verifyEvidence(evidence: Evidence, context: VerifyContext): Evid
       'no expected signer was given (identity flags or a policy), so this signature proves nothing about who made it',
     );
   }
-  if (result.provenance) {
-    result.objections.push(...checkProvenance(result.provenance, context.rules ?? EMPTY_RULES));
-  }
+  const rules = context.rules ?? EMPTY_RULES;
+  if (result.provenance) result.objections.push(...checkProvenance(result.provenance, rules));
+  if (result.vsa) result.objections.push(...checkVsa(result.vsa, rules.vsa));
   result.status = result.objections.length > 0 ? 'rejected' : 'verified';
+  const vouched = result.vsa && result.status === 'verified' ? vsaBuildLevel(result.vsa, rules) : undefined;
+  if (vouched) result.slsaLevel = vouched;
   if (result.status === 'rejected' && !result.error) {
     result.error = { code: 'POLICY_REJECTED', message: result.objections.join('; ') };
   }

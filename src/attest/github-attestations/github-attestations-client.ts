@@ -21,6 +21,8 @@ export interface GithubAttestation {
   bundle: unknown;
   repositoryId?: number;
   bundleUrl?: string;
+  /** Why the bundle behind `bundleUrl` could not be had. */
+  bundleError?: { code: string; message: string };
 }
 
 export interface GithubAttestationsOptions {
@@ -31,6 +33,11 @@ export interface GithubAttestationsOptions {
   /** More attestations than this for one digest is refused rather than read. */
   maxAttestations?: number;
   maxResponseBytes?: number;
+  /**
+   * Hosts a `bundle_url` may point to besides the API host (GitHub answers large bundles with a link to
+   * blob storage instead of the bundle). Anything else is refused, and the token is never sent there.
+   */
+  bundleHosts?: readonly string[];
 }
 
 export const GITHUB_API = 'https://api.github.com';
@@ -54,9 +61,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const PaginatedOctokit = Octokit.plugin(paginateRest);
 
+/** The length a raw (block format) snappy stream says it decompresses to: its leading varint. */
+export function snappyDecodedLength(bytes: Uint8Array): number | undefined {
+  let value = 0;
+  for (let i = 0; i < 5 && i < bytes.length; i++) {
+    value += (bytes[i]! & 0x7f) * 2 ** (7 * i);
+    if ((bytes[i]! & 0x80) === 0) return value;
+  }
+  return undefined;
+}
+
 export class GithubAttestationsClient {
   private readonly octokit: InstanceType<typeof PaginatedOctokit>;
   private readonly maxAttestations: number;
+  private readonly maxBytes: number;
+  private readonly bundleHttp: HttpOptions;
+  private readonly budget: HttpBudget;
   readonly baseUrl: string;
 
   constructor(options: GithubAttestationsOptions) {
@@ -72,7 +92,10 @@ export class GithubAttestationsClient {
       rateLimitDelayMs: githubRateLimitDelay,
     };
     const budget = new HttpBudget(http.maxRequests, SERVICE);
+    this.budget = budget;
     const maxBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
+    this.maxBytes = maxBytes;
+    this.bundleHttp = { ...http, allowedHosts: [base.host, ...(options.bundleHosts ?? [])] };
     this.maxAttestations = options.maxAttestations ?? 1000;
     const fetchThrough: typeof fetch = async (input, init) => {
       const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
@@ -165,6 +188,83 @@ export class GithubAttestationsClient {
       }
       throw error;
     }
+    for (const attestation of attestations) {
+      if ((attestation.bundle === null || attestation.bundle === undefined) && attestation.bundleUrl) {
+        try {
+          attestation.bundle = await this.fetchBundle(attestation.bundleUrl);
+        } catch (error) {
+          if (!(error instanceof RaygateError) || error.kind === 'internal') throw error;
+          attestation.bundleError = { code: error.code, message: error.message };
+        }
+      }
+    }
     return { url, attestations };
+  }
+
+  /**
+   * A bundle GitHub links to instead of inlining: snappy-compressed (block format) JSON, as
+   * `gh attestation` reads it. Fetched without the token, from an allowed host only, and refused when
+   * its declared size is over the limit before anything is decompressed.
+   */
+  private async fetchBundle(bundleUrl: string): Promise<unknown> {
+    let url: URL;
+    try {
+      url = new URL(bundleUrl);
+    } catch {
+      throw new RaygateError(
+        'GITHUB_BUNDLE_URL_UNSUPPORTED',
+        'input',
+        `The bundle_url ${bundleUrl} is not a URL.`,
+      );
+    }
+    if (!this.bundleHttp.allowedHosts.includes(url.host)) {
+      throw new RaygateError(
+        'GITHUB_BUNDLE_URL_UNSUPPORTED',
+        'input',
+        `GitHub returned only a bundle_url on ${url.host}, which is not an allowed host (allow it with --github-bundle-host ${url.host}).`,
+      );
+    }
+    const response = await requestWithRetries(
+      url,
+      { headers: { accept: 'application/octet-stream' } },
+      this.bundleHttp,
+      this.budget,
+    );
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new RaygateError(
+        'GITHUB_UNAVAILABLE',
+        'unavailable',
+        `Fetching the bundle at ${url.host}${url.pathname} answered HTTP ${response.status}.`,
+      );
+    }
+    const body = await readBody(response, this.maxBytes, 'A GitHub attestation bundle', SERVICE);
+    const declared = snappyDecodedLength(body);
+    let text: string | undefined;
+    if (declared !== undefined && declared <= this.maxBytes) {
+      try {
+        const { uncompressSync } = await import('snappy');
+        text = (uncompressSync(body, { asBuffer: true }) as Buffer).toString('utf8');
+      } catch {
+        text = undefined;
+      }
+    } else if (declared !== undefined && body[0] !== 0x7b) {
+      throw new RaygateError(
+        'GITHUB_RESPONSE_TOO_LARGE',
+        'limit',
+        `The bundle at ${url.host} says it decompresses to ${declared} bytes; at most ${this.maxBytes} are read.`,
+      );
+    }
+    // A server may also answer with the bundle JSON itself.
+    text ??= body.toString('utf8');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new RaygateError(
+        'GITHUB_BUNDLE_URL_UNSUPPORTED',
+        'input',
+        `The bundle at ${url.host}${url.pathname} is neither snappy-compressed JSON nor JSON.`,
+      );
+    }
   }
 }

@@ -24,8 +24,8 @@ export function githubAttestationEvidence(
         ...base,
         content: {
           kind: 'malformed' as const,
-          code: 'EVIDENCE_UNSUPPORTED',
-          message: `GitHub returned no inline bundle${attestation.bundleUrl ? ` (only ${attestation.bundleUrl}, a compressed download raygate does not fetch)` : ''}.`,
+          code: attestation.bundleError?.code ?? 'EVIDENCE_UNSUPPORTED',
+          message: attestation.bundleError?.message ?? 'GitHub returned neither a bundle nor a bundle_url.',
         },
       };
     }

@@ -37,6 +37,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export async function discoverLayoutAttachments(
   target: { kind: 'oci-dir' | 'oci-archive'; path: string },
   tag: string | undefined,
+  /** Select the image by digest instead: the entry that is it, or the index entry that lists it. */
+  digest?: string,
 ): Promise<LayoutDiscovery> {
   let store: BlobStore;
   let indexBytes: Uint8Array;
@@ -62,7 +64,7 @@ export async function discoverLayoutAttachments(
     }
   }
   try {
-    return await discoverInLayout(store, indexBytes, target.path, tag);
+    return await discoverInLayout(store, indexBytes, target.path, tag, digest);
   } finally {
     await store.close();
   }
@@ -73,6 +75,7 @@ async function discoverInLayout(
   indexBytes: Uint8Array,
   where: string,
   tag: string | undefined,
+  digest?: string,
 ): Promise<LayoutDiscovery> {
   if (indexBytes.byteLength > ATTACHMENT_LIMITS.maxManifestBytes) {
     throw new RaygateError('OCI_MANIFEST_TOO_LARGE', 'limit', `${where}/index.json is too large.`);
@@ -92,9 +95,24 @@ async function discoverInLayout(
   }
   const isAttachment = (d: Descriptor) =>
     subjects.has(d.digest) || COSIGN_ATTACHMENT_KINDS.has(d.annotations?.[COSIGN_KIND] ?? '');
-  const images = entries.filter(
-    (d) => !isAttachment(d) && (tag === undefined || d.annotations?.[REF_NAME] === tag),
-  );
+  const listsDigest = async (d: Descriptor): Promise<boolean> => {
+    if (d.digest === digest) return true;
+    if (!INDEX_TYPES.includes(d.mediaType)) return false;
+    try {
+      return parseReferrersIndex([await read(d.digest)], ATTACHMENT_LIMITS.maxReferrers).some(
+        (child) => child.digest === digest,
+      );
+    } catch (error) {
+      if (isRaygateError(error)) return false;
+      throw error;
+    }
+  };
+  const candidates = entries.filter((d) => !isAttachment(d));
+  const images: Descriptor[] = [];
+  for (const d of candidates) {
+    if (digest !== undefined ? await listsDigest(d) : tag === undefined || d.annotations?.[REF_NAME] === tag)
+      images.push(d);
+  }
   if (images.length === 0) {
     throw new RaygateError(
       'OCI_MANIFEST_UNKNOWN',

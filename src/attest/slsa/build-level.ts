@@ -13,7 +13,9 @@ import type { ProvenanceFacts } from './provenance.ts';
  *   cannot tamper with: the signing workflow (Build Signer URI, 1.9) is a known trusted reusable
  *   workflow that differs from the build's workflow (Build Config URI, 1.18) — slsa-github-generator's
  *   builders, or GitHub's reusable artifact-attestations workflow — and the provenance's builder.id
- *   names that workflow (or GitHub's hosted runner for GitHub's own attestation workflow).
+ *   names that workflow (or GitHub's hosted runner for GitHub's own attestation workflow). With
+ *   slsa-github-generator's delegator (its "build your own builder" framework) the delegator signs and
+ *   the builder.id names the trusted reusable workflow that called it, pinned to a tag.
  */
 export type SlsaBuildLevel = 0 | 1 | 2 | 3;
 
@@ -30,6 +32,12 @@ export const ISOLATED_SIGNER_WORKFLOWS: readonly RegExp[] = [
   /^https:\/\/github\.com\/slsa-framework\/slsa-github-generator\/\.github\/workflows\/[^@]+@refs\/tags\/v\d/,
   /^https:\/\/github\.com\/github\/artifact-attestations-workflows\/\.github\/workflows\/[^@]+@/,
 ];
+
+/** slsa-github-generator's delegators: they sign provenance for the builder workflow that calls them. */
+const DELEGATOR_WORKFLOWS =
+  /^https:\/\/github\.com\/slsa-framework\/slsa-github-generator\/\.github\/workflows\/delegator_(?:generic|lowperms-generic)_slsa3\.yml@refs\/tags\/v\d/;
+/** A reusable GitHub workflow pinned to a tag: what a delegated builder's builder.id must be. */
+const TAGGED_WORKFLOW = /^https:\/\/github\.com\/[^/]+\/[^/]+\/\.github\/workflows\/[^@/]+@refs\/tags\/[^/]+/;
 
 function withoutRef(uri: string): string {
   const at = uri.lastIndexOf('@');
@@ -65,6 +73,13 @@ export function deriveBuildLevel(
     (buildWorkflow === undefined || withoutRef(buildWorkflow) !== withoutRef(signerWorkflow));
   if (isolated) {
     const builder = provenance.builderId ?? '';
+    const delegated = DELEGATOR_WORKFLOWS.test(signerWorkflow) && TAGGED_WORKFLOW.test(builder);
+    if (delegated) {
+      return {
+        level: 3,
+        why: `provenance signed by slsa-github-generator's delegator ${withoutRef(signerWorkflow)} for the builder ${builder}`,
+      };
+    }
     const builderMatches =
       withoutRef(builder) === withoutRef(signerWorkflow) ||
       (signerWorkflow.startsWith('https://github.com/github/artifact-attestations-workflows/') &&

@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseBundle } from '../../attest/bundle.ts';
+import { dsseEnvelopeToBundle, isDsseEnvelope } from '../../attest/dsse-envelope.ts';
 import { distributionCoverage } from '../../attest/coverage/collect.ts';
 import type { PinnedDistribution, PypiSource } from '../../attest/coverage/collect.ts';
 import { pep740EvidenceFromPypi } from '../../attest/coverage/collect.ts';
@@ -68,6 +69,7 @@ export interface VerifyOptions {
   pypiUrl?: string;
   githubApiUrl?: string;
   githubAttestations?: boolean;
+  githubBundleHost?: string[];
   history: number;
   insecureRegistry?: string[];
   allowRegistryHost?: string[];
@@ -256,7 +258,24 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** `--bundle` files as evidence about the artifact. */
+/**
+ * The documents of a `--bundle` file: one JSON document, or JSON lines (several bundles, as
+ * `gh attestation download` and slsa-github-generator write them).
+ */
+function bundleDocuments(text: string): string[] {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length > 1 && lines.every((l) => l.trimStart().startsWith('{'))) {
+    try {
+      lines.forEach((l) => JSON.parse(l));
+      return lines.slice(0, 100);
+    } catch {
+      // Not JSON lines: one pretty-printed document.
+    }
+  }
+  return [text];
+}
+
+/** `--bundle` files as evidence about the artifact: Sigstore bundles, or bare DSSE envelopes (key-signed). */
 async function bundleEvidence(
   files: readonly string[],
   subjectSha256: string,
@@ -264,28 +283,40 @@ async function bundleEvidence(
 ): Promise<Evidence[]> {
   const out: Evidence[] = [];
   for (const file of files) {
-    const base = {
-      id: `bundle:${file}`,
-      origin: { kind: 'file' as const, path: file },
-      format: 'sigstore-bundle' as const,
-      subjectSha256,
-    };
-    try {
-      const bundle = parseBundle(await readBounded(file, 'the bundle', 8 * 1024 * 1024));
-      out.push({
-        ...base,
-        content: {
-          kind: 'bundle',
-          bundle,
-          artifact: bytes
-            ? { kind: 'bytes', bytes }
-            : { kind: 'digest', algorithm: 'sha256', hex: subjectSha256 },
-        },
-      });
-    } catch (error) {
-      if (!isRaygateError(error) || error.kind === 'limit') throw error;
-      out.push({ ...base, content: { kind: 'malformed', code: error.code, message: error.message } });
-    }
+    const documents = bundleDocuments(
+      (await readBounded(file, 'the bundle', 8 * 1024 * 1024)).toString('utf8'),
+    );
+    documents.forEach((document, index) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(document);
+      } catch {
+        json = undefined;
+      }
+      const envelope = isDsseEnvelope(json);
+      const base = {
+        id: `bundle:${file}${documents.length > 1 ? `#${index}` : ''}`,
+        origin: { kind: 'file' as const, path: file },
+        format: envelope ? ('dsse-envelope' as const) : ('sigstore-bundle' as const),
+        subjectSha256,
+      };
+      try {
+        const bundle = envelope ? dsseEnvelopeToBundle(json) : parseBundle(document);
+        out.push({
+          ...base,
+          content: {
+            kind: 'bundle',
+            bundle,
+            artifact: bytes
+              ? { kind: 'bytes', bytes }
+              : { kind: 'digest', algorithm: 'sha256', hex: subjectSha256 },
+          },
+        });
+      } catch (error) {
+        if (!isRaygateError(error) || error.kind === 'limit') throw error;
+        out.push({ ...base, content: { kind: 'malformed', code: error.code, message: error.message } });
+      }
+    });
   }
   return out;
 }
@@ -328,6 +359,7 @@ async function githubEvidence(
   }
   const client = new GithubAttestationsClient({
     baseUrl: options.githubApiUrl ?? process.env.GITHUB_API_URL ?? GITHUB_API,
+    ...(options.githubBundleHost ? { bundleHosts: options.githubBundleHost } : {}),
     ...(process.env.GITHUB_TOKEN || process.env.GH_TOKEN
       ? { token: process.env.GITHUB_TOKEN || process.env.GH_TOKEN }
       : {}),
@@ -336,14 +368,27 @@ async function githubEvidence(
   return githubAttestationEvidence(attestations, url, subjectSha256);
 }
 
-function judge(
+/**
+ * Certificate-signed evidence needs the trusted roots, and so do log entries of key-signed evidence;
+ * a key alone, or an unsigned statement, does not.
+ */
+function needsTrust(evidence: readonly Evidence[]): boolean {
+  return evidence.some((e) => {
+    if (e.content.kind !== 'bundle') return false;
+    const material = e.content.bundle.bundle.verificationMaterial;
+    return material.content.$case !== 'publicKey' || material.tlogEntries.length > 0;
+  });
+}
+
+async function judge(
   run: Run,
   artifact: ArtifactSubject,
   evidence: readonly Evidence[],
   problems: DiscoveryProblem[],
-): ArtifactVerdict {
+): Promise<ArtifactVerdict> {
   const rules = rulesForKind(run, artifact.kind);
-  const context: VerifyContext = { ...run.context, identities: rules.identities, rules };
+  const instances = needsTrust(evidence) ? await run.trust() : [];
+  const context: VerifyContext = { ...run.context, instances, identities: rules.identities, rules };
   return judgeArtifact(
     artifact,
     evidence.map((e) => verifyEvidence(e, context)),
@@ -461,7 +506,7 @@ async function verifyPypi(
     const evidence = await pep740EvidenceFromPypi(run.pypi, target.project, target.version, file);
     const kind = parseDistributionFilename(file.filename)?.kind ?? 'file';
     verdicts.push(
-      judge(
+      await judge(
         run,
         { kind, name: `pypi:${target.project}==${target.version}:${file.filename}`, sha256: file.sha256 },
         evidence,
@@ -512,13 +557,64 @@ async function verifyImage(run: Run, reference: string): Promise<ArtifactVerdict
   }
 }
 
+/**
+ * A `docker save` archive. Signatures and attestations are about a registry manifest digest, which a
+ * legacy archive (`<id>/layer.tar`, manifest.json only) does not keep: nothing can be attached to it, so
+ * the subject is the image ID (its config digest), only --bundle and GitHub evidence about that digest
+ * apply, and the report says why nothing else was looked for. An OCI-in-tar archive (docker save since
+ * Docker 25) keeps the manifest and index, and is searched like an OCI layout for that image.
+ */
+async function verifyDockerArchive(
+  run: Run,
+  target: { path: string; tag?: string },
+): Promise<ArtifactVerdict> {
+  const [{ readDockerArchive }, { IMAGE_LIMITS }] = await Promise.all([
+    import('../../sbom/sources/docker-archive-reader.ts'),
+    import('../../sbom/sources/image-limits.ts'),
+  ]);
+  const name = `docker-archive:${target.path}${target.tag ? `:${target.tag}` : ''}`;
+  const image = await readDockerArchive(
+    target.path,
+    target.tag ? { tag: target.tag } : {},
+    IMAGE_LIMITS,
+    name,
+  );
+  await image.close?.();
+  if (image.description.digest)
+    return verifyLayout(run, { ...target, layout: 'docker-archive' }, image.description.digest);
+  const configDigest = image.description.properties?.['raygate:image:config-digest'] ?? '';
+  const hex = configDigest.replace(/^sha256:/, '');
+  const problems: DiscoveryProblem[] = [
+    {
+      code: 'DOCKER_ARCHIVE_NO_ATTACHMENTS',
+      message: `${target.path} is a legacy docker save archive: it keeps no registry manifest, so no signature or attestation can refer to it (image ID ${configDigest}). Verify the image in its registry (image:REF), or an OCI layout of it (oci-dir:, oci-archive:).`,
+    },
+  ];
+  const evidence = await bundleEvidence(run.options.bundle ?? [], hex);
+  if (run.options.githubAttestations) evidence.push(...(await githubEvidence(run, hex, problems)));
+  const verdict = await judge(run, { kind: 'image', name, sha256: hex }, evidence, problems);
+  // Known for certain, not a lookup that could not be made: no evidence, rather than not checked.
+  if (verdict.verdict === 'not-checked' && problems.length === 1) {
+    return {
+      ...verdict,
+      verdict: 'no-evidence',
+      reasons: ['no signature or attestation can be attached to a legacy docker save archive'],
+    };
+  }
+  return verdict;
+}
+
 async function verifyLayout(
   run: Run,
   target: { layout: 'oci-dir' | 'oci-archive' | 'docker-archive'; path: string; tag?: string },
+  manifestDigest?: string,
 ): Promise<ArtifactVerdict> {
   const kind = target.layout === 'oci-dir' ? 'oci-dir' : 'oci-archive';
-  // A Docker archive holds attachments only when it is an OCI layout inside (docker save since 25).
-  const discovery = await discoverLayoutAttachments({ kind, path: target.path }, target.tag);
+  const discovery = await discoverLayoutAttachments(
+    { kind, path: target.path },
+    manifestDigest ? undefined : target.tag,
+    manifestDigest,
+  );
   const hex = discovery.subject.digest.slice(7);
   const evidence = [...discovery.evidence, ...(await bundleEvidence(run.options.bundle ?? [], hex))];
   if (run.options.githubAttestations) evidence.push(...(await githubEvidence(run, hex, discovery.problems)));
@@ -614,6 +710,16 @@ function artifactsExit(verdicts: readonly ArtifactVerdict[]): number {
   return EXIT.noEvidence;
 }
 
+/** Exit 5 has two causes a user acts on differently: nothing exists, or nothing could be looked at. */
+function noEvidenceMessage(report: VerifyReport): string {
+  const unchecked = report.coverage
+    ? report.coverage.every((c) => c.status === 'not-checked')
+    : report.artifacts.every((a) => a.verdict === 'not-checked');
+  return unchecked
+    ? 'nothing could be checked (--offline, or the service was unreachable): this is not a clean result'
+    : 'no evidence: nothing signed or attested was found';
+}
+
 function pypiBase(options: VerifyOptions): string {
   return options.pypiUrl ?? process.env.RAYGATE_PYPI_URL ?? PYPI_URL;
 }
@@ -676,7 +782,11 @@ export async function runVerify(artifact: string, options: VerifyOptions): Promi
       report.artifacts.push(await verifyImage(run, target.reference));
       break;
     case 'layout':
-      report.artifacts.push(await verifyLayout(run, target));
+      report.artifacts.push(
+        target.layout === 'docker-archive'
+          ? await verifyDockerArchive(run, target)
+          : await verifyLayout(run, target),
+      );
       break;
     case 'digest':
     case 'file':
@@ -697,7 +807,6 @@ export async function runVerify(artifact: string, options: VerifyOptions): Promi
   const drift = report.coverage?.filter((c) => typeof c.drift === 'object') ?? [];
   for (const c of drift)
     if (typeof c.drift === 'object') say(`raygate verify: publisher drift: ${c.drift.message}`);
-  if (report.exitCode === EXIT.noEvidence)
-    say('raygate verify: no evidence: nothing signed or attested was found (exit 5).');
+  if (report.exitCode === EXIT.noEvidence) say(`raygate verify: ${noEvidenceMessage(report)} (exit 5).`);
   return report.exitCode;
 }

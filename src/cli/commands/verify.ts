@@ -20,6 +20,8 @@ Artifacts:
   image:REF                           an image in a registry: OCI 1.1 referrers (API, else the sha256-<hex>
                                       tag), cosign's .sig/.att tags; signatures and attestations alike
   oci-dir:PATH[:TAG] | oci-archive:PATH[:TAG]   attachments stored in an OCI layout (cosign save, oras)
+  docker-archive:PATH[:TAG]           a docker save tar: searched like a layout when it is OCI-in-tar (Docker
+                                      25+); a legacy archive keeps no manifest digest and cannot hold any
   sha256:<hex>                        any digest: GitHub artifact attestations (--github-repository/--github-owner)
   LOCK | DIR | SBOM.cdx.json          an environment (anything raygate sbom reads): attestation coverage of
                                       every PyPI distribution, and publisher drift against earlier releases
@@ -35,6 +37,7 @@ Verify policy (--policy FILE, YAML or JSON):
   builders: ["https://github.com/slsa-framework/slsa-github-generator/.github/workflows/*@refs/tags/v2.*"]
   source: {repositories: ["https://github.com/acme/*"], refs: ["refs/tags/v*"]}
   minSlsaLevel: 2
+  vsa: {verifiers: ["https://verifier.acme.example/*"], levels: [SLSA_BUILD_LEVEL_3]}
   artifacts: {wheel: {require: [publish]}, image: {require: [signature, provenance]}}
 
 SLSA build level: L1 provenance exists; L2 it is signed by a hosted CI platform's identity (GitHub
@@ -101,6 +104,12 @@ export const registerVerify: RegisterCommand = (program, context) =>
       'GitHub API base URL, e.g. https://HOST/api/v3 (default $GITHUB_API_URL or https://api.github.com)',
     )
     .option('--github-attestations', 'also look up GitHub artifact attestations for files and images')
+    .addOption(
+      new Option(
+        '--github-bundle-host <HOST>',
+        'a host GitHub may link attestation bundles to (bundle_url) besides the API host (repeatable)',
+      ).argParser(repeat),
+    )
     .addOption(
       new Option('--history <N>', 'earlier releases compared for publisher drift (0: off)')
         .argParser(count)

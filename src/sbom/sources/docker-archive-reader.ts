@@ -193,10 +193,17 @@ async function findOciManifest(
       if (seen.has(d.digest) || !archive.has(`blobs/${d.digest.replace(':', '/')}`)) continue;
       seen.add(d.digest);
       const bytes = await store.read(d.digest, limits.maxManifestBytes);
-      const inner = parseManifestDocument(bytes, d.mediaType, {
-        maxLayers: limits.maxLayers,
-        maxManifests: limits.maxLayers,
-      });
+      let inner: ReturnType<typeof parseManifestDocument>;
+      try {
+        inner = parseManifestDocument(bytes, d.mediaType, {
+          maxLayers: limits.maxLayers,
+          maxManifests: limits.maxLayers,
+        });
+      } catch (error) {
+        // An attachment saved beside the image (a cosign signature, an attestation) is no image: skip it.
+        if (error instanceof RaygateError && error.code === 'OCI_UNSUPPORTED_MEDIA_TYPE') continue;
+        throw error;
+      }
       if (inner.kind === 'manifest' && inner.config.digest === configDigest)
         return { manifest: inner, digest: d.digest };
       if (inner.kind === 'index') queue.push(bytes);

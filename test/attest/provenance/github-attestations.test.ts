@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { compressSync } from 'snappy';
 import { trustInstance } from '../../../src/attest/evidence/trust.ts';
 import { verifyEvidence } from '../../../src/attest/evidence/verify-evidence.ts';
 import { GithubAttestationsClient } from '../../../src/attest/github-attestations/github-attestations-client.ts';
@@ -130,6 +131,79 @@ describe('GitHub artifact attestations', () => {
           () => client.list({ owner: 'big' }, DIGEST),
           'GITHUB_TOO_MANY_ATTESTATIONS',
         );
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
+  describe('when the API links the bundle (bundle_url) instead of inlining it', () => {
+    it('fetches it without the token, decompresses snappy, and verifies the bundle', async () => {
+      const blobRequests: string[] = [];
+      const server = await serve((req, res) => {
+        if (req.url?.startsWith('/blob/')) {
+          blobRequests.push(req.headers.authorization ?? '');
+          res.writeHead(200, { 'content-type': 'application/octet-stream' });
+          res.end(compressSync(Buffer.from(JSON.stringify(bundle))));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            attestations: [
+              { bundle: null, bundle_url: `http://${req.headers.host}/blob/att-1?sig=x`, repository_id: 7 },
+            ],
+          }),
+        );
+      });
+      try {
+        const client = new GithubAttestationsClient({ baseUrl: server.url, token: 't0ken', ...fast });
+        const { attestations, url } = await client.list({ owner: 'malancas' }, DIGEST);
+        assert.deepEqual(blobRequests, [''], 'the token stays with the API');
+        const [evidence] = githubAttestationEvidence(attestations, url, DIGEST.slice(7));
+        assert.equal(evidence!.content.kind, 'bundle');
+        const result = verifyEvidence(evidence!, {
+          instances: [trustInstance('public-good', trustedRoot(PUBLIC_GOOD))],
+          keys: [],
+          identities: [{ github: { owner: 'malancas' } }],
+          rules: EMPTY_RULES,
+        });
+        assert.equal(result.status, 'verified', JSON.stringify(result.error));
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('refuses a bundle_url on a host that is not allowed, and one that claims to be too large', async () => {
+      const server = await serve((req, res) => {
+        if (req.url?.startsWith('/blob/')) {
+          // A snappy header declaring 2^32 bytes: refused before anything is decompressed.
+          res.writeHead(200).end(Buffer.from([0x80, 0x80, 0x80, 0x80, 0x10, 0x00]));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            attestations: [
+              { bundle: null, bundle_url: 'https://blob.elsewhere.example/att?sig=x' },
+              { bundle: null, bundle_url: `http://${req.headers.host}/blob/huge` },
+            ],
+          }),
+        );
+      });
+      try {
+        const client = new GithubAttestationsClient({ baseUrl: server.url, ...fast });
+        const { attestations, url } = await client.list({ owner: 'o' }, DIGEST);
+        const [elsewhere, huge] = githubAttestationEvidence(attestations, url, DIGEST.slice(7));
+        assert.equal(
+          elsewhere!.content.kind === 'malformed' && elsewhere!.content.code,
+          'GITHUB_BUNDLE_URL_UNSUPPORTED',
+        );
+        assert.match(
+          elsewhere!.content.kind === 'malformed' ? elsewhere!.content.message : '',
+          /--github-bundle-host blob\.elsewhere\.example/,
+        );
+        assert.equal(huge!.content.kind === 'malformed' && huge!.content.code, 'GITHUB_RESPONSE_TOO_LARGE');
       } finally {
         await server.close();
       }

@@ -10,11 +10,13 @@ import { MEDIA_TYPES } from '../../../src/oci/media-types.ts';
 import { referrersTag } from '../../../src/oci/referrers.ts';
 import { HostGuard } from '../../../src/oci/host-policy.ts';
 import { RegistryClient } from '../../../src/oci/registry-client.ts';
+import { signToBundle } from '../../../src/attest/sign-client.ts';
 import { startRegistry } from '../../support/registry.ts';
 import type { RunningRegistry } from '../../support/registry.ts';
 import { runCli } from '../../support/run-cli.ts';
 import { buildTarGz } from '../../support/tar-builder.ts';
 import { makeTempDir } from '../../support/temp-dir.ts';
+import { startSigstoreStack } from '../sigstore-stack.ts';
 
 function client(host: string, repository: string): RegistryClient {
   return new RegistryClient({
@@ -126,6 +128,157 @@ async function startReferrersFront(
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A pass-through front that holds the first `parties` GETs of one tag until all of them have arrived,
+ * so that concurrent writers all read the same (old) referrers index before any of them writes: the
+ * lost-update race, made certain rather than likely.
+ */
+async function startBarrierFront(
+  upstream: string,
+  tag: () => string,
+  parties: number,
+): Promise<{ host: string; held: number; close(): Promise<void> }> {
+  const waiting: (() => void)[] = [];
+  const state = { held: 0 };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const forward = () => {
+        const proxied = http.request(
+          `http://${upstream}${req.url ?? ''}`,
+          { method: req.method, headers: req.headers },
+          (up) => {
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+          },
+        );
+        proxied.end(Buffer.concat(chunks));
+      };
+      if (req.method === 'GET' && req.url?.endsWith(`/manifests/${tag()}`) && state.held < parties) {
+        state.held++;
+        waiting.push(forward);
+        if (waiting.length === parties) waiting.splice(0).forEach((go) => go());
+        else setTimeout(() => waiting.splice(0).forEach((go) => go()), 5_000);
+        return;
+      }
+      forward();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get held() {
+      return state.held;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const pem = (der: string) =>
+  `-----BEGIN CERTIFICATE-----\n${der.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+
+/**
+ * cosign's legacy signature for an image (`sha256-<hex>.sig`): the simple-signing payload as the only
+ * layer, signed keylessly through the local Sigstore stack, with the signature, certificate, chain and
+ * Rekor entry (SET) in the layer's annotations, exactly where `cosign sign` puts them.
+ */
+async function pushCosignSignature(
+  host: string,
+  repository: string,
+  digest: string,
+  stack: Awaited<ReturnType<typeof startSigstoreStack>>,
+  claims: Record<string, unknown>,
+): Promise<void> {
+  const payload = Buffer.from(
+    JSON.stringify({
+      critical: {
+        identity: { 'docker-reference': `${host}/${repository}` },
+        image: { 'docker-manifest-digest': digest },
+        type: 'cosign container image signature',
+      },
+      optional: null,
+    }),
+  );
+  const bundle = (await signToBundle({
+    data: payload,
+    content: { kind: 'message' },
+    identity: { kind: 'keyless', identityToken: stack.token(claims) },
+    services: { fulcioUrl: stack.url, rekor: { url: stack.url, majorApiVersion: 1 } },
+    retries: 0,
+  })) as unknown as {
+    verificationMaterial: {
+      certificate?: { rawBytes: string };
+      x509CertificateChain?: { certificates: { rawBytes: string }[] };
+      tlogEntries: {
+        logIndex: string;
+        logId: { keyId: string };
+        integratedTime: string;
+        inclusionPromise: { signedEntryTimestamp: string };
+        canonicalizedBody: string;
+      }[];
+    };
+    messageSignature: { signature: string };
+  };
+  const entry = bundle.verificationMaterial.tlogEntries[0]!;
+  const root = (
+    stack.trustedRoot.certificateAuthorities as { certChain: { certificates: { rawBytes: string }[] } }[]
+  )[0]!.certChain.certificates[0]!.rawBytes;
+  const c = client(host, repository);
+  try {
+    const layerDigest = await c.pushBlob(payload);
+    const config = Buffer.from(
+      JSON.stringify({
+        architecture: '',
+        os: '',
+        rootfs: { type: 'layers', diff_ids: [layerDigest] },
+        config: {},
+      }),
+    );
+    const configDigest = await c.pushBlob(config);
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.ociManifest,
+      config: { mediaType: MEDIA_TYPES.ociConfig, digest: configDigest, size: config.length },
+      layers: [
+        {
+          mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
+          digest: layerDigest,
+          size: payload.length,
+          annotations: {
+            'dev.cosignproject.cosign/signature': bundle.messageSignature.signature,
+            'dev.sigstore.cosign/certificate': pem(
+              bundle.verificationMaterial.certificate?.rawBytes ??
+                bundle.verificationMaterial.x509CertificateChain!.certificates[0]!.rawBytes,
+            ),
+            'dev.sigstore.cosign/chain': pem(root),
+            'dev.sigstore.cosign/bundle': JSON.stringify({
+              SignedEntryTimestamp: entry.inclusionPromise.signedEntryTimestamp,
+              Payload: {
+                body: entry.canonicalizedBody,
+                integratedTime: Number(entry.integratedTime),
+                logIndex: Number(entry.logIndex),
+                logID: Buffer.from(entry.logId.keyId, 'base64').toString('hex'),
+              },
+            }),
+          },
+        },
+      ],
+    };
+    await c.putManifest(
+      `${referrersTag(digest)}.sig`,
+      Buffer.from(JSON.stringify(manifest)),
+      MEDIA_TYPES.ociManifest,
+    );
+  } finally {
+    await c.close();
+  }
 }
 
 describe('image signatures and attestations in a registry', function () {
@@ -319,6 +472,109 @@ describe('image signatures and attestations in a registry', function () {
         assert.equal(verify.code, 0, verify.stdout + verify.stderr);
         assert.ok(front.referrerCalls > 0);
         assert.match(verify.stdout, /"via": "referrers-api"/);
+      } finally {
+        await front.close();
+      }
+    });
+  });
+
+  describe('when an image carries a keyless cosign signature (the legacy .sig tag)', () => {
+    it('finds it by the sha256-<hex>.sig tag, verifies it for the right identity and rejects another', async () => {
+      const stack = await startSigstoreStack();
+      const root = path.join(dir.dir, 'mock-root.json');
+      try {
+        await writeFile(root, JSON.stringify(stack.trustedRoot));
+        const digest = await pushImage(registry.host, 'cosigned', 'v1', 'cosign-signed image');
+        const signer = 'https://github.com/acme/ray-images/.github/workflows/release.yml@refs/tags/v1';
+        await pushCosignSignature(registry.host, 'cosigned', digest, stack, {
+          iss: 'https://token.actions.githubusercontent.com',
+          sub: signer,
+          repository: 'acme/ray-images',
+          ref: 'refs/tags/v1',
+          workflow_ref: 'acme/ray-images/.github/workflows/release.yml@refs/tags/v1',
+          job_workflow_ref: 'acme/ray-images/.github/workflows/release.yml@refs/tags/v1',
+        });
+        const ref = `image:${registry.host}/cosigned:v1`;
+        const common = ['--trusted-root', root, ...registryFlags(registry.host), '--require', 'signature'];
+        const ok = await runCli([
+          'verify',
+          ref,
+          '--github-repository',
+          'acme/ray-images',
+          '--format',
+          'json',
+          ...common,
+        ]);
+        assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+        const report = JSON.parse(ok.stdout) as {
+          artifacts: {
+            evidence: {
+              format: string;
+              status: string;
+              origin: { via: string };
+              signer: { identity: string };
+            }[];
+          }[];
+        };
+        const [evidence] = report.artifacts[0]!.evidence;
+        assert.equal(evidence!.format, 'cosign-simple-signing');
+        assert.equal(evidence!.origin.via, 'cosign-tag');
+        assert.equal(evidence!.signer.identity, signer);
+        const other = await runCli(['verify', ref, '--github-repository', 'acme/other', ...common]);
+        assert.equal(other.code, 1, other.stdout + other.stderr);
+        assert.match(other.stdout, /BUNDLE_IDENTITY_MISMATCH/);
+        const email = await runCli([
+          'verify',
+          ref,
+          '--certificate-identity',
+          signer,
+          '--certificate-oidc-issuer',
+          'https://accounts.google.com',
+          ...common,
+        ]);
+        assert.equal(email.code, 1, 'the issuer must match too');
+      } finally {
+        await stack.close();
+      }
+    });
+  });
+
+  describe('when two writers update the referrers tag at once', () => {
+    it('keeps both entries: each merges, writes, and checks its entry survived', async () => {
+      const digest = await pushImage(registry.host, 'race', 'v1', 'raced image');
+      const front = await startBarrierFront(registry.host, () => referrersTag(digest), 2);
+      try {
+        const ref = `image:${front.host}/race:v1`;
+        const attest = (n: number, type: string) =>
+          runCli([
+            'attest',
+            '--subject',
+            ref,
+            '--predicate',
+            predicateFile,
+            '--type',
+            type,
+            '--key',
+            keyFile,
+            '--no-tlog',
+            '--bundle',
+            path.join(dir.dir, `race-${n}.json`),
+            '--push',
+            ...registryFlags(front.host),
+          ]);
+        const [a, b] = await Promise.all([attest(1, 'cyclonedx'), attest(2, 'https://example.com/other/v1')]);
+        assert.equal(a.code, 0, a.stderr);
+        assert.equal(b.code, 0, b.stderr);
+        assert.equal(front.held, 2, 'both writers read the index before either wrote it');
+        const c = client(registry.host, 'race');
+        const index = JSON.parse(
+          Buffer.from((await c.getManifest(referrersTag(digest), 1 << 20)).bytes).toString('utf8'),
+        ) as { manifests: { annotations?: Record<string, string> }[] };
+        await c.close();
+        assert.deepEqual(
+          index.manifests.map((m) => m.annotations?.['dev.sigstore.bundle.predicateType']).sort(),
+          ['https://cyclonedx.org/bom', 'https://example.com/other/v1'],
+        );
       } finally {
         await front.close();
       }
