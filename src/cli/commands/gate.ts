@@ -56,9 +56,18 @@ export const registerGate: RegisterCommand = (program, context) => {
 
   const connection = (command: ReturnType<typeof gate.command>) =>
     command
-      .requiredOption('--server <url>', 'the raygate server (default: $RAYGATE_SERVER)', process.env.RAYGATE_SERVER)
-      .option('--oidc-audience <audience>', 'audience of the GitHub Actions OIDC token (default: the server host)')
-      .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'));
+      .requiredOption(
+        '--server <url>',
+        'the raygate server (default: $RAYGATE_SERVER)',
+        process.env.RAYGATE_SERVER,
+      )
+      .option(
+        '--oidc-audience <audience>',
+        'audience of the GitHub Actions OIDC token (default: the server host)',
+      )
+      .addOption(
+        new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'),
+      );
 
   connection(
     gate
