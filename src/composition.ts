@@ -8,10 +8,19 @@ import { OidcVerifier } from './api/auth/oidc.ts';
 import { startServer } from './api/server.ts';
 import type { RunningService, ServiceRuntime, ServiceStore } from './cli/service-runtime.ts';
 import { loadConfig, type Config } from './config.ts';
-import { createJobHandlers } from './jobs/handlers/index.ts';
+import { advisorySourceProvider } from './gate/evidence/advisory-sources.ts';
+import type { EvidenceEnvironment } from './gate/evidence/environment.ts';
+import { registryPolicy } from './gate/evidence/registry-policy.ts';
+import { trustProvider } from './gate/evidence/trust-provider.ts';
+import { ExceptionService } from './gate/exception-service.ts';
+import { PolicyCatalog } from './gate/policy-catalog.ts';
+import { ReleaseService } from './gate/release-service.ts';
+import { loadOrCreateSigningKey } from './gate/signing-key.ts';
+import { keylessVsaSigner, keyVsaSigner, type VsaSigner } from './gate/vsa-signer.ts';
+import { createJobHandlers, type GateJobServices, type JobServices } from './jobs/handlers/index.ts';
 import { JobRegistry } from './jobs/job-handler.ts';
 import { JobQueue } from './jobs/queue.ts';
-import { SCHEDULES } from './jobs/schedule.ts';
+import { createSchedules } from './jobs/schedule.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { Worker } from './jobs/worker.ts';
 import { RaygateError } from './shared/errors.ts';
@@ -21,6 +30,7 @@ import type { Db } from './store/db.ts';
 import { loadMigrations, migrate } from './store/migrate.ts';
 import { openPgDb, redactUrl } from './store/pg-db.ts';
 import { openPgliteDb, PGLITE_SUBDIR } from './store/pglite-db.ts';
+import { recordSigningKey } from './store/repos/release-vsas.ts';
 
 // Composition root of the service: the only place that chooses implementations — the embedded store or a
 // PostgreSQL server, which job handlers, schedules and routes run. main.ts loads it only for the commands
@@ -37,6 +47,19 @@ async function createDb(config: Config, log: Logger): Promise<{ db: Db; descript
   const dataDir = path.resolve(config.database.dataDir);
   const db = await openPgliteDb({ dataDir });
   return { db, description: `embedded PostgreSQL in ${path.join(dataDir, PGLITE_SUBDIR)}` };
+}
+
+/**
+ * The VSA signer: keyless when configured, else the service key (`gate.vsa.keyFile`, default
+ * `<data>/vsa-signing-key.pem`, created on first start). The key's public half is recorded in the store so
+ * `/api/v1/vsa/keys` lists every key any replica signs with.
+ */
+async function createVsaSigner(config: Config, dataDir: string, log: Logger): Promise<VsaSigner> {
+  if (config.gate.vsa.keyless) return keylessVsaSigner(config.gate.vsa.keyless);
+  const file = path.resolve(config.gate.vsa.keyFile ?? path.join(dataDir, 'vsa-signing-key.pem'));
+  const key = await loadOrCreateSigningKey(file);
+  log.info(key.created ? 'VSA signing key created' : 'VSA signing key loaded', { file, hint: key.hint });
+  return keyVsaSigner(key);
 }
 
 /** The service's building blocks, loaded by main.ts only when a service command runs. */
@@ -71,9 +94,34 @@ export const runtime: Omit<ServiceRuntime, 'createLogger'> = {
 
   async startService(config, store, log): Promise<RunningService> {
     const { db } = store;
-    const registry = new JobRegistry(createJobHandlers({ db, log, now }));
+    const dataDir = path.resolve(config.database.dataDir);
+    const signer = await createVsaSigner(config, dataDir, log);
+    if (signer.publicKeyPem && signer.keyHint) {
+      await recordSigningKey(db, { hint: signer.keyHint, publicKey: signer.publicKeyPem, firstUsed: now() });
+    }
+    // Filled in once the server listens (VSAs link to its URL); jobs start only after that.
+    const ready: { gate?: GateJobServices } = {};
+    const jobServices: JobServices = {
+      db,
+      log,
+      now,
+      get gate() {
+        if (!ready.gate) throw new Error('the gate services are not ready yet');
+        return ready.gate;
+      },
+    };
+    const registry = new JobRegistry(createJobHandlers(jobServices));
     let worker: Worker | undefined;
     const queue = new JobQueue(db, registry, config.jobs.maxAttempts, () => worker?.wake());
+    const registries = registryPolicy(config.gate);
+    const policies = new PolicyCatalog(config.gate.policiesDir);
+    const env: EvidenceEnvironment = {
+      advisorySource: advisorySourceProvider(config.gate.advisories, path.join(dataDir, 'osv')),
+      trust: trustProvider(config.gate.trust, path.join(dataDir, 'tuf'), now),
+      registries,
+      now,
+      log: log.child({ component: 'evidence' }),
+    };
     const app = createApp(
       {
         db,
@@ -83,6 +131,24 @@ export const runtime: Omit<ServiceRuntime, 'createLogger'> = {
         queue,
         log,
         now,
+        gate: {
+          releases: new ReleaseService({
+            db,
+            jobs: queue,
+            policies,
+            registries,
+            limits: config.gate.limits,
+            defaultPolicy: config.gate.defaultPolicy,
+            log,
+            now,
+          }),
+          exceptions: new ExceptionService({ db, jobs: queue, now }),
+          policies,
+          ...(signer.publicKeyPem && signer.keyHint
+            ? { vsaKey: { hint: signer.keyHint, publicKeyPem: signer.publicKeyPem } }
+            : {}),
+          maxSubmissionBytes: config.gate.limits.maxSubmissionBytes,
+        },
       },
       { server: config.server, rateLimits: config.rateLimits },
     );
@@ -102,12 +168,26 @@ export const runtime: Omit<ServiceRuntime, 'createLogger'> = {
       scheduler = new Scheduler({
         db,
         queue,
-        schedules: SCHEDULES,
+        schedules: createSchedules({ reevaluateEveryMs: config.gate.reevaluateEveryMs }),
         log: log.child({ component: 'scheduler' }),
         tickMs: config.jobs.schedulerTickMs,
       });
     }
     const server = await startServer(app, config.server);
+    const publicUrl = config.gate.publicUrl ?? server.url;
+    ready.gate = {
+      collection: { db, jobs: queue, env, log: log.child({ component: 'gate' }), now },
+      vsa: {
+        db,
+        jobs: queue,
+        signer,
+        registries,
+        verifierId: config.gate.vsa.verifierId ?? publicUrl,
+        publicUrl,
+        log: log.child({ component: 'vsa' }),
+        now,
+      },
+    };
     worker?.start();
     scheduler?.start();
     log.info('listening', { url: server.url, store: store.description, jobs: config.jobs.enabled });

@@ -19,6 +19,7 @@ export interface Config {
   auth: AuthConfig;
   rateLimits: RateLimitsConfig;
   jobs: JobsConfig;
+  gate: GateConfig;
 }
 
 export interface DatabaseConfig {
@@ -100,6 +101,88 @@ export interface JobsConfig {
   schedulerTickMs: number;
 }
 
+/** The release gate: policies, where evidence comes from, the registries it may reach, VSA signing. */
+export interface GateConfig {
+  /** Folder of release policies, one `<name>.yaml` each (`RAYGATE_POLICIES`, default `./policies`). */
+  policiesDir: string;
+  /** The policy a release is judged by when its submission names none. */
+  defaultPolicy: string;
+  /**
+   * The service's address as clients reach it (`RAYGATE_PUBLIC_URL`), for links in VSAs (policy and
+   * release URIs). Default: the address it listens on.
+   */
+  publicUrl: string | undefined;
+  advisories: GateAdvisoriesConfig;
+  trust: GateTrustConfig;
+  /**
+   * The only registries evidence is fetched from: an image whose registry is not listed is refused at
+   * submission, so a request can never make the service fetch from a host the operator did not name.
+   */
+  registries: GateRegistryConfig[];
+  /** Folder holding Docker's config.json with registry credentials (default `$DOCKER_CONFIG` or `~/.docker`). */
+  dockerConfigDir: string | undefined;
+  /** PEM file of extra CA certificates trusted for registries. */
+  registryCaFile: string | undefined;
+  vsa: GateVsaConfig;
+  limits: GateLimitsConfig;
+  /** How often releases awaiting approval are judged again (exceptions expire, advisories change). */
+  reevaluateEveryMs: number;
+}
+
+export interface GateAdvisoriesConfig {
+  /** `mirror`: the local OSV mirror (`raygate osv sync|import`); `online`: the OSV API. */
+  source: 'mirror' | 'online';
+  /** Mirror folder (`RAYGATE_OSV_DB`); default `<database.dataDir>/osv`. */
+  mirrorDir: string | undefined;
+  /** OSV API base URL for `online`. */
+  apiUrl: string | undefined;
+}
+
+export interface GateTrustConfig {
+  /** trusted_root.json files of the Sigstore instances trusted; empty: public-good through TUF. */
+  trustedRoots: string[];
+  /** PEM public keys accepted for key-signed bundles (cosign sign --key). */
+  keys: string[];
+  /** Never refresh TUF metadata over the network (use the cache or the root shipped with raygate). */
+  offline: boolean;
+}
+
+export interface GateRegistryConfig {
+  /** `host[:port]` exactly as image references name it (`ghcr.io`, `registry.internal:5000`). */
+  host: string;
+  /** Plain HTTP (a loopback or test registry). */
+  insecure: boolean;
+  /** Attach VSAs to approved images there as OCI referrers (needs push credentials). */
+  push: boolean;
+}
+
+export interface GateVsaConfig {
+  /** `verifier.id` of every VSA; default the public URL. */
+  verifierId: string | undefined;
+  /** ECDSA P-256 private key (PEM); default `<database.dataDir>/vsa-signing-key.pem`, created on first start. */
+  keyFile: string | undefined;
+  /** Sign keylessly (Fulcio) instead, with an OIDC token read from a file at each signing. */
+  keyless: GateKeylessConfig | undefined;
+}
+
+export interface GateKeylessConfig {
+  fulcioUrl: string;
+  rekorUrl: string | undefined;
+  tsaUrl: string | undefined;
+  /** A file holding the OIDC identity token (e.g. a projected service-account token), read at each signing. */
+  identityTokenFile: string;
+}
+
+export interface GateLimitsConfig {
+  /** Largest submission body (documents travel base64 inside it). */
+  maxSubmissionBytes: number;
+  /** Largest single uploaded document once decoded. */
+  maxDocumentBytes: number;
+  maxArtifacts: number;
+  /** Uploaded SBOMs, bundles, lock files and manifests together. */
+  maxDocuments: number;
+}
+
 export interface ConfigFile {
   /** Shown in error messages. */
   path: string;
@@ -134,6 +217,24 @@ const DEFAULTS: Config = {
     backoffMaxMs: 15 * 60_000,
     schedulerTickMs: 5000,
   },
+  gate: {
+    policiesDir: './policies',
+    defaultPolicy: 'ray-release',
+    publicUrl: undefined,
+    advisories: { source: 'mirror', mirrorDir: undefined, apiUrl: undefined },
+    trust: { trustedRoots: [], keys: [], offline: false },
+    registries: [],
+    dockerConfigDir: undefined,
+    registryCaFile: undefined,
+    vsa: { verifierId: undefined, keyFile: undefined, keyless: undefined },
+    limits: {
+      maxSubmissionBytes: 48 * 1024 * 1024,
+      maxDocumentBytes: 32 * 1024 * 1024,
+      maxArtifacts: 50,
+      maxDocuments: 200,
+    },
+    reevaluateEveryMs: 15 * 60_000,
+  },
 };
 
 const OIDC_DEFAULTS = {
@@ -145,6 +246,9 @@ const OIDC_DEFAULTS = {
 };
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
+
+/** Policy names: the file name in the policies folder without `.yaml`. */
+export const POLICY_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 const rateLimitSchema = {
   type: 'object',
   additionalProperties: false,
@@ -242,6 +346,82 @@ const FILE_SCHEMA = {
         schedulerTickMs: { type: 'integer', minimum: 10 },
       },
     },
+    gate: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        policiesDir: { type: 'string', minLength: 1 },
+        defaultPolicy: { type: 'string', pattern: POLICY_NAME_PATTERN },
+        publicUrl: { type: 'string', pattern: '^https?://' },
+        advisories: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            source: { enum: ['mirror', 'online'] },
+            mirrorDir: { type: 'string', minLength: 1 },
+            apiUrl: { type: 'string', pattern: '^https?://' },
+          },
+        },
+        trust: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            trustedRoots: { type: 'array', items: { type: 'string', minLength: 1 } },
+            keys: { type: 'array', items: { type: 'string', minLength: 1 } },
+            offline: { type: 'boolean' },
+          },
+        },
+        registries: {
+          type: 'array',
+          maxItems: 100,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['host'],
+            properties: {
+              host: {
+                type: 'string',
+                pattern: '^[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^\\[[0-9A-Fa-f:]+\\](:[0-9]{1,5})?$',
+              },
+              insecure: { type: 'boolean' },
+              push: { type: 'boolean' },
+            },
+          },
+        },
+        dockerConfigDir: { type: 'string', minLength: 1 },
+        registryCaFile: { type: 'string', minLength: 1 },
+        vsa: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            verifierId: { type: 'string', minLength: 1 },
+            keyFile: { type: 'string', minLength: 1 },
+            keyless: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['fulcioUrl', 'identityTokenFile'],
+              properties: {
+                fulcioUrl: { type: 'string', pattern: '^https?://' },
+                rekorUrl: { type: 'string', pattern: '^https?://' },
+                tsaUrl: { type: 'string', pattern: '^https?://' },
+                identityTokenFile: { type: 'string', minLength: 1 },
+              },
+            },
+          },
+        },
+        limits: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            maxSubmissionBytes: { type: 'integer', minimum: 1024, maximum: 1024 * 1024 * 1024 },
+            maxDocumentBytes: { type: 'integer', minimum: 1024, maximum: 64 * 1024 * 1024 },
+            maxArtifacts: { type: 'integer', minimum: 1, maximum: 1000 },
+            maxDocuments: { type: 'integer', minimum: 0, maximum: 10_000 },
+          },
+        },
+        reevaluateEveryMs: { type: 'integer', minimum: 1000 },
+      },
+    },
   },
 } as const;
 
@@ -256,6 +436,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, fi
     throw invalid('jobs.backoffMaxMs', 'must be at least jobs.backoffBaseMs');
   }
   for (const issuer of config.auth.oidc) checkIssuer(issuer);
+  checkGate(config.gate);
   return config;
 }
 
@@ -284,6 +465,7 @@ function applyFile(config: Config, file: ConfigFile): void {
   Object.assign(config.log, given.log);
   Object.assign(config.rateLimits, given.rateLimits);
   Object.assign(config.jobs, given.jobs);
+  if (given.gate) applyGateFile(config.gate, given.gate);
   config.auth.oidc = (given.auth?.oidc ?? []).map((issuer) => ({
     ...OIDC_DEFAULTS,
     ...issuer,
@@ -294,6 +476,33 @@ function applyFile(config: Config, file: ConfigFile): void {
       refs: p.refs ?? [],
     })),
   }));
+}
+
+function applyGateFile(gate: GateConfig, given: GateFileData): void {
+  const { advisories, trust, vsa, limits, registries, ...plain } = given;
+  Object.assign(gate, plain);
+  Object.assign(gate.advisories, advisories);
+  Object.assign(gate.trust, trust);
+  Object.assign(gate.limits, limits);
+  if (vsa) {
+    const { keyless, ...rest } = vsa;
+    Object.assign(gate.vsa, rest);
+    if (keyless) {
+      gate.vsa.keyless = {
+        fulcioUrl: keyless.fulcioUrl,
+        rekorUrl: keyless.rekorUrl,
+        tsaUrl: keyless.tsaUrl,
+        identityTokenFile: keyless.identityTokenFile,
+      };
+    }
+  }
+  if (registries) {
+    gate.registries = registries.map((r) => ({
+      host: r.host.toLowerCase(),
+      insecure: r.insecure ?? false,
+      push: r.push ?? false,
+    }));
+  }
 }
 
 function applyEnv(config: Config, env: Readonly<Record<string, string | undefined>>): void {
@@ -332,10 +541,34 @@ function applyEnv(config: Config, env: Readonly<Record<string, string | undefine
   const perPrincipal = value('RAYGATE_RATE_LIMIT_PER_TOKEN');
   if (perPrincipal !== undefined)
     config.rateLimits.perPrincipal = parseRate('RAYGATE_RATE_LIMIT_PER_TOKEN', perPrincipal);
+  config.gate.policiesDir = value('RAYGATE_POLICIES') ?? config.gate.policiesDir;
+  const publicUrl = value('RAYGATE_PUBLIC_URL');
+  if (publicUrl !== undefined) {
+    if (!parseUrl(publicUrl) || !/^https?:\/\//.test(publicUrl))
+      throw invalid('RAYGATE_PUBLIC_URL', 'must be an http(s) URL');
+    config.gate.publicUrl = publicUrl.replace(/\/+$/, '');
+  }
+  config.gate.advisories.mirrorDir = value('RAYGATE_OSV_DB') ?? config.gate.advisories.mirrorDir;
+  config.gate.vsa.keyFile = value('RAYGATE_VSA_KEY') ?? config.gate.vsa.keyFile;
   const jobs = value('RAYGATE_JOBS');
   if (jobs !== undefined) {
     if (jobs !== 'on' && jobs !== 'off') throw invalid('RAYGATE_JOBS', 'must be on or off');
     config.jobs.enabled = jobs === 'on';
+  }
+}
+
+function checkGate(gate: GateConfig): void {
+  if (gate.publicUrl !== undefined) gate.publicUrl = gate.publicUrl.replace(/\/+$/, '');
+  const hosts = new Set<string>();
+  for (const registry of gate.registries) {
+    if (hosts.has(registry.host)) throw invalid('gate.registries', `lists ${registry.host} twice`);
+    hosts.add(registry.host);
+  }
+  if (gate.advisories.source === 'online' && gate.advisories.apiUrl !== undefined) {
+    if (!parseUrl(gate.advisories.apiUrl)) throw invalid('gate.advisories.apiUrl', 'must be a URL');
+  }
+  if (gate.limits.maxDocumentBytes > gate.limits.maxSubmissionBytes) {
+    throw invalid('gate.limits.maxDocumentBytes', 'must not exceed gate.limits.maxSubmissionBytes');
   }
 }
 
@@ -440,4 +673,15 @@ interface ConfigFileData {
   };
   rateLimits?: Partial<RateLimitsConfig>;
   jobs?: Partial<JobsConfig>;
+  gate?: GateFileData;
 }
+
+type GateFileData = Partial<Omit<GateConfig, 'advisories' | 'trust' | 'vsa' | 'limits' | 'registries'>> & {
+  advisories?: Partial<GateAdvisoriesConfig>;
+  trust?: Partial<GateTrustConfig>;
+  vsa?: Partial<Omit<GateVsaConfig, 'keyless'>> & {
+    keyless?: Partial<GateKeylessConfig> & { fulcioUrl: string; identityTokenFile: string };
+  };
+  limits?: Partial<GateLimitsConfig>;
+  registries?: { host: string; insecure?: boolean; push?: boolean }[];
+};

@@ -47,6 +47,8 @@ export function createApp(
 ): ApiApp {
   const metrics = new ApiMetrics(() => services.queue.depth());
   let draining = false;
+  // Requests in progress: draining aborts them, so long polls and event streams end and shutdown is not held up.
+  const inFlight = new Set<AbortController>();
   const featureRoutes = routeModules.flatMap((module) => module(services));
   let openapi: Record<string, unknown> = {};
   const routes = [
@@ -110,7 +112,7 @@ export function createApp(
   });
 
   for (const route of routes) {
-    app[route.method](route.path, createRouteHandler(route, services, config, perPrincipal));
+    app[route.method](route.path, createRouteHandler(route, services, config, perPrincipal, inFlight));
   }
 
   app.use((req: Request, _res: Response, next: NextFunction) => {
@@ -140,6 +142,7 @@ export function createApp(
     openapi,
     drain: () => {
       draining = true;
+      for (const controller of inFlight) controller.abort();
     },
   };
 }
@@ -149,6 +152,7 @@ function createRouteHandler(
   services: ApiServices,
   config: ApiConfig,
   perPrincipal: RateLimiter,
+  inFlight: Set<AbortController>,
 ) {
   const validateBody = route.body ? compileValidator(route.body, 'body') : undefined;
   const validateQuery: Validator = route.query ? compileValidator(route.query, 'query') : (q) => q;
@@ -190,7 +194,9 @@ function createRouteHandler(
       body = validateBody(req.body);
     }
     const controller = new AbortController();
+    inFlight.add(controller);
     res.on('close', () => {
+      inFlight.delete(controller);
       if (!res.writableFinished) controller.abort();
     });
     const reply = await route.handler({
@@ -202,15 +208,38 @@ function createRouteHandler(
       ip: req.ip ?? 'unknown',
       log: locals.log,
       signal: controller.signal,
+      header: (name) => req.get(name),
       authorize: (permission, project) => authorize(principal, permission, project),
     });
-    send(res, reply);
+    await send(res, reply, controller.signal);
   };
 }
 
-function send(res: Response, reply: Reply): void {
+async function send(res: Response, reply: Reply, signal: AbortSignal): Promise<void> {
   res.status(reply.status);
   if (reply.headers) res.set(reply.headers);
+  if (reply.stream) {
+    res.set({ 'Content-Type': reply.contentType ?? 'text/event-stream', 'X-Accel-Buffering': 'no' });
+    res.flushHeaders();
+    const write = (chunk: string) =>
+      new Promise<void>((resolve) => {
+        if (res.destroyed || res.writableEnded) return resolve();
+        if (res.write(chunk)) return resolve();
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.once('drain', done);
+        res.once('close', done);
+      });
+    try {
+      await reply.stream(write, signal);
+    } finally {
+      if (!res.writableEnded) res.end();
+    }
+    return;
+  }
   if (reply.body === undefined) {
     res.end();
   } else if (reply.contentType !== undefined) {

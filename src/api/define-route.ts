@@ -21,8 +21,10 @@ export interface RouteRequest<B, Q, P> {
   /** The client address (from X-Forwarded-For only through configured trusted proxies). */
   ip: string;
   log: Logger;
-  /** Aborted when the client disconnects (long polls should stop waiting). */
+  /** Aborted when the client disconnects or the server starts shutting down (long polls should stop waiting). */
   signal: AbortSignal;
+  /** A request header (lower or mixed case), e.g. `accept`, `last-event-id`. */
+  header(name: string): string | undefined;
   /** Throws FORBIDDEN unless the caller holds `permission` for `project` (every project when omitted). */
   authorize(permission: Permission, project?: string): void;
 }
@@ -33,6 +35,12 @@ export interface Reply {
   body?: unknown;
   contentType?: string;
   headers?: Record<string, string>;
+  /**
+   * A streamed body (server-sent events): called after the status and headers are sent; `write` resolves
+   * once the chunk is handed to the socket (waiting out back-pressure). The response ends when it returns.
+   * `signal` aborts when the client goes away or the server drains.
+   */
+  stream?: (write: (chunk: string) => Promise<void>, signal: AbortSignal) => Promise<void>;
 }
 
 export interface ResponseSpec {

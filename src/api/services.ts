@@ -1,4 +1,7 @@
 import type { Config } from '../config.ts';
+import type { ExceptionService } from '../gate/exception-service.ts';
+import type { PolicyCatalog } from '../gate/policy-catalog.ts';
+import type { ReleaseService } from '../gate/release-service.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../shared/log.ts';
 import type { ApiTokens } from '../store/api-tokens.ts';
@@ -19,6 +22,18 @@ export interface ApiServices {
   queue: JobQueue;
   log: Logger;
   now: () => Date;
+  gate: GateApiServices;
+}
+
+/** The release gate as routes use it. */
+export interface GateApiServices {
+  releases: ReleaseService;
+  exceptions: ExceptionService;
+  policies: PolicyCatalog;
+  /** The public key VSAs are signed with now (absent when signing keylessly). */
+  vsaKey?: { hint: string; publicKeyPem: string };
+  /** Largest submission body accepted. */
+  maxSubmissionBytes: number;
 }
 
 /** The configuration slice the HTTP layer reads. */

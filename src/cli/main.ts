@@ -13,6 +13,8 @@ export function buildProgram(context: CliContext): Command {
       'Supply-chain gate for Ray images and Python wheels: SBOMs, pin checks, advisories, signatures, releases.',
     )
     .version(packageJson.version, '-V, --version')
+    // Options after a command name belong to it: 'gate submit --version 1.2' is the release's version.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()

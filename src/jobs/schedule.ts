@@ -1,16 +1,36 @@
+import { GATE_QUEUES } from '../gate/job-names.ts';
 import { PRUNE_JOBS_QUEUE } from './handlers/prune-jobs.ts';
 import type { Schedule } from './scheduler.ts';
 
 const HOUR_MS = 3_600_000;
 
+export interface ScheduleSettings {
+  /** `gate.reevaluateEveryMs`. */
+  reevaluateEveryMs: number;
+}
+
 /** The one list of periodic jobs and their intervals. */
-export const SCHEDULES: readonly Schedule[] = [
-  {
-    name: 'prune-jobs',
-    queue: PRUNE_JOBS_QUEUE,
-    payload: { succeededDays: 7, deadDays: 30 },
-    everyMs: 6 * HOUR_MS,
-    jitterMs: 10 * 60_000,
-    skipIfActive: true,
-  },
-];
+export function createSchedules(settings: ScheduleSettings): Schedule[] {
+  return [
+    {
+      name: 'prune-jobs',
+      queue: PRUNE_JOBS_QUEUE,
+      payload: { succeededDays: 7, deadDays: 30 },
+      everyMs: 6 * HOUR_MS,
+      jitterMs: 10 * 60_000,
+      skipIfActive: true,
+    },
+    {
+      // Exceptions expire and advisories change while releases wait for people: judge them again.
+      name: 'gate-reevaluate',
+      queue: GATE_QUEUES.reevaluate,
+      payload: { reason: 'periodic' },
+      everyMs: settings.reevaluateEveryMs,
+      jitterMs: Math.min(60_000, Math.round(settings.reevaluateEveryMs / 10)),
+      skipIfActive: true,
+    },
+  ];
+}
+
+/** The schedules with the default settings. */
+export const SCHEDULES: readonly Schedule[] = createSchedules({ reevaluateEveryMs: 15 * 60_000 });

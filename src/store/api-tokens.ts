@@ -23,6 +23,10 @@ export const ROLES: readonly Role[] = ['viewer', 'submitter', 'approver', 'admin
 export const PROJECT_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$';
 const PROJECT = new RegExp(PROJECT_PATTERN);
 
+/** Approval role names: what policies write in an approvals rule's `roles`. */
+export const APPROVAL_ROLE_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$';
+const APPROVAL_ROLE = new RegExp(APPROVAL_ROLE_PATTERN);
+
 /** Every token starts with this, so secret scanners and log filters can spot one. */
 export const TOKEN_PREFIX = 'rg_';
 const TOKEN_BYTES = 32;
@@ -34,6 +38,8 @@ export interface NewApiToken {
   role: Role;
   /** undefined or empty: every project. */
   projects?: readonly string[];
+  /** Approval roles of the holder (`security`, `release-manager`); policies' approvals rules count them. */
+  approvalRoles?: readonly string[];
   /** null: never expires. */
   expiresAt: Date | null;
   /** Who asks (for the audit log): `cli:<user>`, `token:<id>`. */
@@ -77,6 +83,11 @@ export class ApiTokens {
     if (!ROLES.includes(request.role))
       throw usage('ROLE_INVALID', `Role must be one of ${ROLES.join(', ')}.`);
     const projects = normalizeProjects(request.projects);
+    const approvalRoles = [...new Set((request.approvalRoles ?? []).map((r) => r.trim()))].sort();
+    for (const role of approvalRoles) {
+      if (!APPROVAL_ROLE.test(role))
+        throw usage('APPROVAL_ROLE_INVALID', `Approval role '${role}' is not valid (a-z, 0-9, . _ -).`);
+    }
     if (request.expiresAt !== null && request.expiresAt.getTime() <= now.getTime()) {
       throw usage('TOKEN_EXPIRY_INVALID', 'A token must expire in the future.');
     }
@@ -87,6 +98,7 @@ export class ApiTokens {
       tokenHint: `${token.slice(0, HINT_LENGTH)}…`,
       role: request.role,
       projects,
+      approvalRoles,
       createdBy: request.actor,
       createdAt: now,
       expiresAt: request.expiresAt,
@@ -106,6 +118,7 @@ export class ApiTokens {
             name: record.name,
             role: record.role,
             projects: record.projects,
+            ...(approvalRoles.length > 0 ? { approvalRoles } : {}),
             expiresAt: record.expiresAt?.toISOString() ?? null,
           },
         },

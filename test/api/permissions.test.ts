@@ -8,6 +8,7 @@ const token = (role: Role, projects: string[] | null): TokenPrincipal => ({
   actor: `token:${role}`,
   tokenId: role,
   name: role,
+  approvalRoles: [],
   role,
   projects,
 });

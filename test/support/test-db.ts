@@ -80,7 +80,9 @@ export async function openTestDb(backend: Backend, options: { migrated?: boolean
 /** Empties every table and resets the audit chain (the append-only trigger is lifted for that). */
 export async function resetDb(db: Db): Promise<void> {
   await db.exec(`
-    TRUNCATE documents, api_tokens, jobs, job_schedules;
+    TRUNCATE documents, api_tokens, jobs, job_schedules, releases, release_artifacts, release_documents,
+      release_evidence_parts, release_decisions, release_reviews, release_events, release_vsas, exceptions,
+      signing_keys;
     ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;
     TRUNCATE audit_log;
     ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;

@@ -44,6 +44,7 @@ export function createAuthenticator(tokens: ApiTokens, oidc: OidcVerifier, log: 
           name: record.name,
           role: record.role,
           projects: record.projects,
+          approvalRoles: record.approvalRoles,
         };
       }
       if (!oidc.enabled) {

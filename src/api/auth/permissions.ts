@@ -12,6 +12,7 @@ export type Permission =
   | 'release:submit'
   | 'release:approve'
   | 'audit:read'
+  | 'exception:manage' // create, approve and revoke exceptions
   | 'token:manage';
 
 export const PERMISSIONS: readonly Permission[] = [
@@ -20,6 +21,7 @@ export const PERMISSIONS: readonly Permission[] = [
   'release:submit',
   'release:approve',
   'audit:read',
+  'exception:manage',
   'token:manage',
 ];
 

@@ -12,6 +12,8 @@ export interface TokenPrincipal {
   role: Role;
   /** null: every project. */
   projects: readonly string[] | null;
+  /** Approval roles of the holder, counted by policies' approvals rules. */
+  approvalRoles: readonly string[];
 }
 
 /** A CI job that presented its OpenID Connect ID token (GitHub Actions). */

@@ -1,6 +1,12 @@
 import type { Route } from '../define-route.ts';
 import type { ApiServices } from '../services.ts';
+import { createApprovalRoutes } from './approvals.ts';
 import { createAuditRoutes } from './audit.ts';
+import { createExceptionRoutes } from './exceptions.ts';
+import { createPolicyRoutes } from './policies.ts';
+import { createReleaseEventRoutes } from './release-events.ts';
+import { createReleaseRoutes } from './releases.ts';
+import { createVsaRoutes } from './vsa.ts';
 import { createSessionRoutes } from './session.ts';
 import { createTokenRoutes } from './tokens.ts';
 
@@ -12,4 +18,10 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   () => createSessionRoutes(),
   (services) => createTokenRoutes(services),
   (services) => createAuditRoutes(services),
+  (services) => createReleaseRoutes(services),
+  (services) => createApprovalRoutes(services),
+  (services) => createReleaseEventRoutes(services),
+  (services) => createVsaRoutes(services),
+  (services) => createExceptionRoutes(services),
+  (services) => createPolicyRoutes(services),
 ];

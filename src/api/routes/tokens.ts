@@ -1,6 +1,12 @@
 import { parseDuration } from '../../config.ts';
 import { RaygateError } from '../../shared/errors.ts';
-import { PROJECT_PATTERN, ROLES, type ApiTokenRecord, type Role } from '../../store/api-tokens.ts';
+import {
+  APPROVAL_ROLE_PATTERN,
+  PROJECT_PATTERN,
+  ROLES,
+  type ApiTokenRecord,
+  type Role,
+} from '../../store/api-tokens.ts';
 import { coversProject } from '../auth/permissions.ts';
 import type { Principal } from '../auth/principal.ts';
 import { defineRoute, ok, type JsonSchema, type Route } from '../define-route.ts';
@@ -18,6 +24,11 @@ const TOKEN_SCHEMA: JsonSchema = {
     hint: { type: 'string', description: 'The first characters of the secret, to tell tokens apart.' },
     role: { enum: [...ROLES] },
     projects: { type: ['array', 'null'], items: { type: 'string' }, description: 'null: every project.' },
+    approvalRoles: {
+      type: 'array',
+      items: { type: 'string' },
+      description: "Approval roles of the holder, counted by policies' approvals rules.",
+    },
     state: { enum: ['active', 'expired', 'revoked'] },
     createdBy: { type: 'string' },
     createdAt: { type: 'string', format: 'date-time' },
@@ -38,6 +49,7 @@ interface CreateTokenBody {
   name: string;
   role: Role;
   projects?: string[];
+  approvalRoles?: string[];
   expiresIn: string;
 }
 
@@ -88,6 +100,14 @@ export function createTokenRoutes(services: Pick<ApiServices, 'tokens' | 'now'>)
             description:
               'Projects the token may act on; omit or leave empty for every project (needs an unscoped admin).',
           },
+          approvalRoles: {
+            type: 'array',
+            maxItems: 20,
+            uniqueItems: true,
+            items: { type: 'string', pattern: APPROVAL_ROLE_PATTERN },
+            description:
+              "Approval roles of the holder (e.g. security), counted by policies' approvals rules.",
+          },
           expiresIn: {
             type: 'string',
             pattern: EXPIRY_PATTERN,
@@ -115,6 +135,7 @@ export function createTokenRoutes(services: Pick<ApiServices, 'tokens' | 'now'>)
           name: body.name,
           role: body.role,
           projects,
+          approvalRoles: body.approvalRoles ?? [],
           expiresAt: expiryFrom(body.expiresIn, at),
           actor: principal.actor,
         });
@@ -169,6 +190,7 @@ function toTokenJson(token: ApiTokenRecord, at: Date) {
     hint: token.tokenHint,
     role: token.role,
     projects: token.projects,
+    approvalRoles: token.approvalRoles,
     state,
     createdBy: token.createdBy,
     createdAt: token.createdAt.toISOString(),

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerAttest } from './attest.ts';
 import { registerAuditCommand } from './audit.ts';
+import { registerGate } from './gate.ts';
 import { registerOsv } from './osv.ts';
 import { registerPins } from './pins.ts';
 import { registerPolicy } from './policy.ts';
@@ -32,4 +33,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerServeCommand,
   registerTokensCommand,
   registerAuditCommand,
+  registerGate,
 ];

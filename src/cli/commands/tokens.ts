@@ -14,6 +14,7 @@ interface CreateOptions extends StoreFlags {
   role: Role;
   name: string;
   project?: string[];
+  approvalRole?: string[];
   expires: string;
   format: 'text' | 'json';
 }
@@ -45,6 +46,10 @@ export const registerTokensCommand: RegisterCommand = (program, context) => {
       )
       .option('--name <name>', 'a label to tell tokens apart', 'cli')
       .option('--project <project...>', 'limit the token to these projects (default: every project)')
+      .option(
+        '--approval-role <role...>',
+        "approval roles of the holder (e.g. security), counted by policies' approvals rules",
+      )
       .option('--expires <duration>', 'lifetime: 12h, 30d, 2w, or never', '90d')
       .addOption(
         new Option('-f, --format <format>', 'text: the token alone; json: the token and its record')
@@ -58,6 +63,7 @@ export const registerTokensCommand: RegisterCommand = (program, context) => {
         name: options.name,
         role: options.role,
         projects: options.project ?? [],
+        approvalRoles: options.approvalRole ?? [],
         expiresAt,
         actor: cliActor(),
       });
@@ -154,6 +160,7 @@ function toJson(t: ApiTokenRecord) {
     hint: t.tokenHint,
     role: t.role,
     projects: t.projects,
+    approvalRoles: t.approvalRoles,
     createdBy: t.createdBy,
     createdAt: t.createdAt.toISOString(),
     expiresAt: t.expiresAt?.toISOString() ?? null,

@@ -9,6 +9,8 @@ export interface ApiTokenRecord {
   role: Role;
   /** null: every project. */
   projects: string[] | null;
+  /** Approval roles its holder has (`security`, `release-manager`), for policies' approvals rules. */
+  approvalRoles: string[];
   createdBy: string;
   createdAt: Date;
   expiresAt: Date | null;
@@ -23,6 +25,7 @@ interface TokenRow {
   token_hint: string;
   role: Role;
   projects: string[] | null;
+  approval_roles: string[];
   created_by: string;
   created_at: Date;
   expires_at: Date | null;
@@ -32,11 +35,11 @@ interface TokenRow {
 }
 
 const COLUMNS =
-  'id, name, token_hint, role, projects, created_by, created_at, expires_at, revoked_at, revoked_by, last_used_at';
+  'id, name, token_hint, role, projects, created_by, created_at, expires_at, revoked_at, revoked_by, last_used_at, approval_roles';
 
 export async function insertApiToken(tx: Tx, record: ApiTokenRecord, tokenHash: string): Promise<void> {
   await tx.query(
-    `INSERT INTO api_tokens (${COLUMNS}, token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    `INSERT INTO api_tokens (${COLUMNS}, token_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     [
       record.id,
       record.name,
@@ -49,6 +52,7 @@ export async function insertApiToken(tx: Tx, record: ApiTokenRecord, tokenHash: 
       record.revokedAt,
       record.revokedBy,
       record.lastUsedAt,
+      record.approvalRoles,
       tokenHash,
     ],
   );
@@ -111,6 +115,7 @@ function toRecord(row: TokenRow): ApiTokenRecord {
     tokenHint: row.token_hint,
     role: row.role,
     projects: row.projects,
+    approvalRoles: row.approval_roles ?? [],
     createdBy: row.created_by,
     createdAt: row.created_at,
     expiresAt: row.expires_at,

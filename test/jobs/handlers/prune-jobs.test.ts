@@ -10,7 +10,7 @@ import { startHarness, type Harness } from '../support.ts';
 describe('the shipped schedule', () => {
   it('names only queues that have a handler, with payloads their schemas accept', () => {
     const registry = new JobRegistry(
-      createJobHandlers({ db: {} as never, log: SILENT_LOGGER, now: () => new Date() }),
+      createJobHandlers({ db: {} as never, log: SILENT_LOGGER, now: () => new Date(), gate: {} as never }),
     );
     for (const schedule of SCHEDULES) registry.check(schedule.queue, schedule.payload);
     assert.equal(new Set(SCHEDULES.map((s) => s.name)).size, SCHEDULES.length);

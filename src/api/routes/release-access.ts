@@ -1,0 +1,37 @@
+import { releaseNotFound } from '../../gate/errors.ts';
+import type { ReleaseRecord } from '../../store/repos/releases.ts';
+import { coversProject } from '../auth/permissions.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { JsonSchema } from '../define-route.ts';
+import type { ApiServices } from '../services.ts';
+
+export const RELEASE_ID_PARAMS: JsonSchema = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: '^rel_[A-Za-z0-9_-]{1,64}$' } },
+};
+
+/**
+ * The release if the caller's credential covers its project. One outside the caller's projects is
+ * reported as missing, not forbidden: its existence is not theirs to learn.
+ */
+export async function visibleRelease(
+  services: Pick<ApiServices, 'gate'>,
+  principal: Principal,
+  id: string,
+): Promise<ReleaseRecord> {
+  const release = await services.gate.releases.get(id);
+  if (!coversProject(principal, release.project)) throw releaseNotFound(id);
+  return release;
+}
+
+/** Opaque keyset cursor: the last item's time and id. */
+export function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(`${at.getTime()}:${id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { at: Date; id: string } | undefined {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const match = /^(\d{1,15}):([A-Za-z0-9_-]{1,80})$/.exec(text);
+  return match ? { at: new Date(Number(match[1])), id: match[2]! } : undefined;
+}

@@ -1,0 +1,78 @@
+import { packageLabel, packageMatches } from '../policy/package-ref.ts';
+import type { ArtifactEvidence, ExceptionEvidence, ReleaseInfo } from '../policy/evidence.ts';
+import type { ExceptionRecord } from '../store/repos/exceptions.ts';
+
+/** The release an exception list is being chosen for. */
+export interface ExceptionTarget {
+  id: string;
+  project: string;
+  version: string;
+  artifacts: readonly ArtifactEvidence[];
+}
+
+/** A stored exception as the policy engine reads it; a release scope names the release's project and version. */
+export function toExceptionEvidence(
+  record: ExceptionRecord,
+  release: Pick<ReleaseInfo, 'project' | 'version'>,
+): ExceptionEvidence {
+  const scope = record.scope;
+  return {
+    id: record.id,
+    scope:
+      scope.kind === 'release'
+        ? { kind: 'release', project: release.project, version: release.version }
+        : scope.kind === 'advisory'
+          ? { kind: 'advisory', id: scope.id, ...(scope.purl ? { purl: scope.purl } : {}) }
+          : scope.kind === 'purl'
+            ? { kind: 'purl', purl: scope.purl }
+            : { kind: 'artifact', digest: scope.digest },
+    ...(record.rules.length > 0 ? { rules: [...record.rules] } : {}),
+    reason: record.reason,
+    owner: record.owner,
+    createdAt: record.createdAt.toISOString(),
+    expiresAt: record.expiresAt.toISOString(),
+    ...(record.approvedBy ? { approvedBy: record.approvedBy } : {}),
+    ...(record.approvedAt ? { approvedAt: record.approvedAt.toISOString() } : {}),
+  };
+}
+
+/**
+ * The exceptions that concern a release: not revoked, for its project (or every project), and whose scope
+ * names something in it — the release itself, one of its artifacts, an advisory found in it, or a package
+ * it contains. Only these go into its evidence, so an exception about another release can never pass or
+ * fail this one.
+ */
+export function exceptionsFor(
+  records: readonly ExceptionRecord[],
+  target: ExceptionTarget,
+): ExceptionRecord[] {
+  const digests = new Set(target.artifacts.map((a) => a.digest.toLowerCase()));
+  const advisories = new Set<string>();
+  const packages: string[] = [];
+  for (const artifact of target.artifacts) {
+    for (const finding of artifact.vulnerabilities?.findings ?? []) {
+      for (const id of [finding.id, ...finding.advisories, ...finding.aliases])
+        advisories.add(id.toUpperCase());
+      packages.push(packageLabel(finding.package));
+    }
+    for (const pkg of artifact.sbom?.packages ?? []) packages.push(packageLabel(pkg));
+  }
+  return records.filter((record) => {
+    if (record.revokedAt !== null) return false;
+    if (record.project !== null && record.project !== target.project) return false;
+    const scope = record.scope;
+    switch (scope.kind) {
+      case 'release':
+        return scope.releaseId === target.id;
+      case 'artifact':
+        return digests.has(scope.digest.toLowerCase());
+      case 'advisory':
+        return (
+          advisories.has(scope.id.toUpperCase()) &&
+          (scope.purl === undefined || packages.some((p) => packageMatches(scope.purl!, p)))
+        );
+      case 'purl':
+        return packages.some((p) => packageMatches(scope.purl, p));
+    }
+  });
+}
