@@ -38,8 +38,10 @@ const spki = (key: KeyObject) => key.export({ format: 'der', type: 'spki' });
 const keyPair = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
 export async function startSigstoreStack(): Promise<SigstoreStack> {
-  const clock = new Date(Math.floor(Date.now() / 1000) * 1000);
-  const validFor = { start: new Date(clock.getTime() - 3600_000).toISOString() };
+  // Set below, once the services' own certificates exist: the mock issues its CA and TSA roots with
+  // notBefore = the real time of creation, and a clock earlier than that (creation crossing a second under
+  // load) makes every chain check at the signing time fail. The mock services read this Date by reference.
+  const clock = new Date(0);
   const routes = new Map<
     string,
     (
@@ -79,6 +81,9 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
   const ca = await initializeCA(caKeys, ctlog, clock);
   const tlog = await initializeTLog(url, rekorKeys, clock);
   const tsa = await initializeTSA(tsaKeys, clock);
+  await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 1));
+  clock.setTime(Math.floor(Date.now() / 1000) * 1000);
+  const validFor = { start: new Date(clock.getTime() - 3600_000).toISOString() };
   for (const handler of [fulcioHandler(ca), rekorHandler(tlog), tsaHandler(tsa)])
     routes.set(handler.path, handler.fn);
 
