@@ -31,8 +31,7 @@ const RETENTION_MS = 7 * 24 * 3600_000;
 export type UiSessionRejection = 'malformed' | 'unknown' | 'revoked' | 'expired' | 'idle' | 'token-invalid';
 
 export type UiSessionCheck =
-  | { ok: true; session: UiSessionRecord; token: ApiTokenRecord }
-  | { ok: false; reason: UiSessionRejection };
+  { ok: true; session: UiSessionRecord; token: ApiTokenRecord } | { ok: false; reason: UiSessionRejection };
 
 export interface IssuedUiSession {
   /** The cookie value. Never stored: only its sha256 is. */

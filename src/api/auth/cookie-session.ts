@@ -107,7 +107,9 @@ export async function authenticateRequest(
 function checkCsrf(req: Request, secret: string): void {
   const origin = req.get('origin');
   const own = `${req.protocol}://${req.get('host') ?? ''}`;
-  if (origin !== undefined ? origin !== own : (req.get('sec-fetch-site') ?? 'same-origin') !== 'same-origin') {
+  if (
+    origin !== undefined ? origin !== own : (req.get('sec-fetch-site') ?? 'same-origin') !== 'same-origin'
+  ) {
     throw csrfRejected('The request comes from another site.');
   }
   const presented = req.get(CSRF_HEADER);

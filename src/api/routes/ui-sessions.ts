@@ -21,7 +21,10 @@ const SESSION_SCHEMA: JsonSchema = {
     projects: { type: ['array', 'null'], items: { type: 'string' }, description: 'null: every project.' },
     approvalRoles: { type: 'array', items: { type: 'string' } },
     expiresAt: { type: 'string', format: 'date-time' },
-    csrfToken: { type: 'string', description: 'Send it as X-Raygate-CSRF on every change made with the cookie.' },
+    csrfToken: {
+      type: 'string',
+      description: 'Send it as X-Raygate-CSRF on every change made with the cookie.',
+    },
   },
 };
 
@@ -37,7 +40,8 @@ export function createUiSessionRoutes(services: ApiServices): Route[] {
       name: 'createSession',
       method: 'post',
       path: '/api/v1/sessions',
-      summary: 'Sign in to the web UI: exchange the API token in the Authorization header for a session cookie.',
+      summary:
+        'Sign in to the web UI: exchange the API token in the Authorization header for a session cookie.',
       description:
         'The answer sets an HttpOnly, SameSite=Strict cookie (Secure over https) holding an opaque session id; ' +
         'the token itself is not kept. The session acts with the token’s role and projects, ends after 12 hours, ' +
@@ -103,7 +107,8 @@ async function cookieSession(
   sessions: UiSessions,
   header: (name: string) => string | undefined,
 ): Promise<{ session: UiSessionRecord; secret: string }> {
-  const secret = header('authorization') === undefined ? readCookie(header('cookie'), SESSION_COOKIE) : undefined;
+  const secret =
+    header('authorization') === undefined ? readCookie(header('cookie'), SESSION_COOKIE) : undefined;
   const check = secret === undefined ? undefined : await sessions.check(secret);
   if (!secret || !check?.ok) {
     throw new RaygateError('SESSION_NOT_FOUND', 'not-found', 'This request carries no web UI session.');

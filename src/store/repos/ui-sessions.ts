@@ -22,7 +22,11 @@ interface SessionRow {
 
 const COLUMNS = 'id, token_id, created_at, expires_at, last_seen_at, revoked_at, user_agent';
 
-export async function insertUiSession(q: Queryable, record: UiSessionRecord, secretHash: string): Promise<void> {
+export async function insertUiSession(
+  q: Queryable,
+  record: UiSessionRecord,
+  secretHash: string,
+): Promise<void> {
   await q.query(`INSERT INTO ui_sessions (${COLUMNS}, secret_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
     record.id,
     record.tokenId,
@@ -35,7 +39,10 @@ export async function insertUiSession(q: Queryable, record: UiSessionRecord, sec
   ]);
 }
 
-export async function findUiSessionByHash(q: Queryable, secretHash: string): Promise<UiSessionRecord | undefined> {
+export async function findUiSessionByHash(
+  q: Queryable,
+  secretHash: string,
+): Promise<UiSessionRecord | undefined> {
   const result = await q.query<SessionRow>(`SELECT ${COLUMNS} FROM ui_sessions WHERE secret_hash = $1`, [
     secretHash,
   ]);
@@ -44,15 +51,20 @@ export async function findUiSessionByHash(q: Queryable, secretHash: string): Pro
 
 /** Marks the session revoked; false when it was already revoked (or unknown). */
 export async function markUiSessionRevoked(q: Queryable, id: string, at: Date): Promise<boolean> {
-  const result = await q.query('UPDATE ui_sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [
-    id,
-    at,
-  ]);
+  const result = await q.query(
+    'UPDATE ui_sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL',
+    [id, at],
+  );
   return result.rowCount > 0;
 }
 
 /** Records activity, at most once per `resolutionMs`, so idle expiry works without a write per request. */
-export async function touchUiSession(q: Queryable, id: string, at: Date, resolutionMs: number): Promise<void> {
+export async function touchUiSession(
+  q: Queryable,
+  id: string,
+  at: Date,
+  resolutionMs: number,
+): Promise<void> {
   await q.query(
     'UPDATE ui_sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $3 AND revoked_at IS NULL',
     [id, at, new Date(at.getTime() - resolutionMs)],

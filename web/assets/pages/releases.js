@@ -15,6 +15,7 @@ export async function renderReleases(main, app, signal) {
   const state = params.get('state') ?? '';
   const cursor = params.get('cursor') ?? '';
   const prev = params.getAll('prev');
+  const limit = Number(params.get('limit')) || PAGE_SIZE;
 
   const projectInput = h('input', {
     id: 'filter-project',
@@ -65,7 +66,7 @@ export async function renderReleases(main, app, signal) {
 
   let page;
   try {
-    page = await api('GET', withQuery('/api/v1/releases', { project, state, cursor, limit: PAGE_SIZE }), {
+    page = await api('GET', withQuery('/api/v1/releases', { project, state, cursor, limit }), {
       signal,
     });
   } catch (error) {
@@ -97,7 +98,7 @@ export async function renderReleases(main, app, signal) {
           {
             class: 'button secondary',
             rel: 'prev',
-            href: pageHref(project, state, prev.at(-1) ?? '', prev.slice(0, -1)),
+            href: pageHref({ project, state, limit: params.get('limit') }, prev.at(-1) ?? '', prev.slice(0, -1)),
           },
           '← Newer',
         )
@@ -108,7 +109,7 @@ export async function renderReleases(main, app, signal) {
           {
             class: 'button secondary',
             rel: 'next',
-            href: pageHref(project, state, page.next, [...prev, cursor]),
+            href: pageHref({ project, state, limit: params.get('limit') }, page.next, [...prev, cursor]),
           },
           'Older →',
         )
@@ -124,10 +125,9 @@ export async function renderReleases(main, app, signal) {
   );
 }
 
-function pageHref(project, state, cursor, prev) {
+function pageHref(filters, cursor, prev) {
   const query = new URLSearchParams();
-  if (project) query.set('project', project);
-  if (state) query.set('state', state);
+  for (const [name, value] of Object.entries(filters)) if (value) query.set(name, value);
   if (cursor) query.set('cursor', cursor);
   for (const c of prev) query.append('prev', c);
   const text = query.toString();
