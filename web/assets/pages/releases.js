@@ -98,7 +98,11 @@ export async function renderReleases(main, app, signal) {
           {
             class: 'button secondary',
             rel: 'prev',
-            href: pageHref({ project, state, limit: params.get('limit') }, prev.at(-1) ?? '', prev.slice(0, -1)),
+            href: pageHref(
+              { project, state, limit: params.get('limit') },
+              prev.at(-1) ?? '',
+              prev.slice(0, -1),
+            ),
           },
           '← Newer',
         )
