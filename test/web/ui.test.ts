@@ -49,6 +49,7 @@ interface PageNode {
 }
 declare const document: {
   cookie: string;
+  activeElement: { id: string } | null;
   body: { append(node: unknown): void };
   documentElement: { scrollWidth: number };
   createElement(tag: string): PageNode & { src: string };
@@ -419,6 +420,7 @@ describe('web UI (Chromium)', function () {
       const id = await submit({ version: '4.0.0', by: people.admin });
       await settle(id, ['awaiting_approval']);
       const self = await signIn(people.admin, `/releases/${id}`);
+      assert.match(await self.page.locator('#review-own').innerText(), /You submitted this release/);
       await self.page.locator('#review-comment').fill('I built it, I like it');
       await self.page.getByRole('button', { name: 'Approve' }).click();
       const alert = self.page.locator('#review-status [role="alert"]');
@@ -431,13 +433,22 @@ describe('web UI (Chromium)', function () {
       assert.equal((await settle(id, ['awaiting_approval'])).state, 'awaiting_approval');
 
       const { page } = await signIn(people.approver, `/releases/${id}`);
+      assert.equal(await page.locator('#review-own').count(), 0);
+      // Keyboard only: from the comment, Tab reaches Approve and Enter presses it.
       await page.locator('#review-comment').fill(HOSTILE.comment);
-      await page.getByRole('button', { name: 'Approve' }).click();
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'approve');
+      await page.keyboard.press('Enter');
       await page.locator('#release-status [data-value="approved"]').waitFor();
       const reviews = await page.locator('#reviews').innerText();
       assert.match(reviews, new RegExp(`Approval[\\s\\S]*token:${people.approver.id}`));
       assert.ok(reviews.includes(HOSTILE.comment));
       assert.equal(await page.locator('#review-comment').count(), 0, 'no review form once decided');
+      // The stream goes on until the verification summary is issued; the page shows it when it is.
+      await page.locator('#vsas table').waitFor({ timeout: 20_000 });
+      assert.match(await page.locator('#vsas').innerText(), /sha256:[0-9a-f]{12}/);
+      assert.match(await page.locator('#release-status').innerText(), /Approved/);
+      assert.match(await page.locator('.facts').innerText(), /Verification summary\s*.?\s*Issued/);
       await assertNoInjection(page);
     });
 
@@ -549,6 +560,41 @@ describe('web UI (Chromium)', function () {
       await viewer.page.locator('#exception-list tbody tr').first().waitFor();
       assert.equal(await viewer.page.locator('#new-reason').count(), 0);
       assert.equal(await viewer.page.getByRole('button', { name: /Revoke exception/ }).count(), 0);
+    });
+  });
+
+  describe('exceptions on a release page', () => {
+    it('shows an exception that applied, on the rule it covers and in the exceptions section', async () => {
+      const id = await submit({ version: '8.0.0' });
+      await settle(id, ['awaiting_approval']);
+      const recorded = await api('POST', '/api/v1/exceptions', people.admin.token, {
+        scope: { kind: 'release', releaseId: id },
+        rules: ['sbom'],
+        reason: 'SBOM comes from the base image build',
+        owner: 'platform team',
+        expiresAt: new Date(Date.now() + 7 * 86400_000).toISOString(),
+      });
+      assert.equal(recorded.status, 201, JSON.stringify(recorded.body));
+      const { page } = await signIn(people.viewer, `/releases/${id}`);
+      await page.locator('#rules').waitFor();
+      assert.match(await page.locator('[data-rule="sbom"]').innerText(), /Warn/);
+      const approved = await api(
+        'POST',
+        `/api/v1/exceptions/${String(recorded.body.id)}/approval`,
+        people.admin2.token,
+      );
+      assert.equal(approved.status, 200, JSON.stringify(approved.body));
+      // The approval re-evaluates the release; the page follows its events.
+      await page
+        .locator('[data-rule="sbom"] [data-value="pass-with-exception"]')
+        .waitFor({ timeout: 20_000 });
+      const rule = await page.locator('[data-rule="sbom"]').innerText();
+      assert.match(rule, /Excepted/);
+      assert.match(rule, /SBOM comes from the base image build/);
+      assert.match(
+        await page.locator('#exceptions').innerText(),
+        new RegExp(`${String(recorded.body.id)}[\\s\\S]*Applied`),
+      );
     });
   });
 

@@ -5,7 +5,9 @@
 CREATE TABLE ui_sessions (
   id            text PRIMARY KEY,
   secret_hash   text NOT NULL UNIQUE CHECK (secret_hash ~ '^[0-9a-f]{64}$'),
-  token_id      text NOT NULL REFERENCES api_tokens (id),
+  -- No foreign key: every request re-reads the token, so a session whose token is gone is simply refused,
+  -- and nothing that maintains api_tokens has to know about sessions.
+  token_id      text NOT NULL,
   created_at    timestamptz NOT NULL,
   expires_at    timestamptz NOT NULL,
   last_seen_at  timestamptz NOT NULL,

@@ -224,6 +224,13 @@ function reviewPanel(app, view, refresh) {
       { id: 'review-help', class: 'help' },
       'Approving or rejecting is recorded with your identity and this comment. The server enforces separation of duties.',
     ),
+    release.submittedBy === app.session?.actor
+      ? h(
+          'p',
+          { class: 'note', id: 'review-own' },
+          'You submitted this release: separation of duties means the server will not count or accept your approval.',
+        )
+      : null,
     h('div', { class: 'actions' }, approve, ' ', reject),
     status,
   );
