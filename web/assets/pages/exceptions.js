@@ -19,6 +19,7 @@ export async function renderExceptions(main, app, signal) {
   const params = new URLSearchParams(location.search);
   const status = params.get('status') ?? '';
   const project = params.get('project') ?? '';
+  const cursor = params.get('cursor') ?? '';
   const manage = app.can('exception:manage');
   const notice = h('div', { id: 'exception-status' });
   const list = h(
@@ -60,10 +61,39 @@ export async function renderExceptions(main, app, signal) {
   const reload = async () => {
     list.setAttribute('aria-busy', 'true');
     try {
-      const page = await api('GET', withQuery('/api/v1/exceptions', { status, project, limit: 200 }), {
-        signal,
-      });
-      replace(list, exceptionTable(page.exceptions, manage, act));
+      const page = await api(
+        'GET',
+        withQuery('/api/v1/exceptions', { status, project, cursor, limit: 100 }),
+        {
+          signal,
+        },
+      );
+      replace(
+        list,
+        exceptionTable(page.exceptions, manage, act),
+        h(
+          'nav',
+          { class: 'pager', 'aria-label': 'Pages' },
+          cursor
+            ? h(
+                'a',
+                { class: 'button secondary', href: withQuery('/exceptions', { status, project }) },
+                '← Newest',
+              )
+            : null,
+          page.next
+            ? h(
+                'a',
+                {
+                  class: 'button secondary',
+                  rel: 'next',
+                  href: withQuery('/exceptions', { status, project, cursor: page.next }),
+                },
+                'Older →',
+              )
+            : null,
+        ),
+      );
     } catch (error) {
       if (!signal.aborted) replace(list, errorBox(error));
     } finally {

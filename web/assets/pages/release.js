@@ -63,9 +63,22 @@ export async function renderRelease(main, app, id, signal, setTitle) {
   follow(view, app, signal, refresh);
 }
 
+const AUDIT_PAGE = 200;
+const AUDIT_MAX_PAGES = 20;
+
+/** The release's audit entries, page after page (the API pages by sequence number). */
 async function loadAudit(release, signal) {
+  const entries = [];
   try {
-    return (await api('GET', release.links.audit, { signal })).entries;
+    for (let page = 0; page < AUDIT_MAX_PAGES; page++) {
+      const after = entries.at(-1)?.seq ?? 0;
+      const answer = await api('GET', `${release.links.audit}?after=${after}&limit=${AUDIT_PAGE}`, {
+        signal,
+      });
+      entries.push(...answer.entries);
+      if (answer.entries.length < AUDIT_PAGE) break;
+    }
+    return entries;
   } catch (error) {
     if (error instanceof ApiError) return error;
     throw error;
