@@ -616,6 +616,7 @@ describe('web UI (Chromium)', function () {
 
   describe('the page itself', () => {
     it('sends a strict CSP and security headers, and fits a narrow window', async () => {
+      await settle(await submit({ version: '9.0.0' }), ['awaiting_approval']);
       const { page } = await newPage(380);
       const response = await page.goto(`${url}/`);
       const headers = response!.headers();
@@ -628,6 +629,12 @@ describe('web UI (Chromium)', function () {
       await page.locator('table.releases').waitFor();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `the list fits 380 px (overflows by ${overflow} px)`);
+      await page.locator('.release-link').first().click();
+      await page.locator('#rules').waitFor();
+      const detailOverflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      );
+      assert.ok(detailOverflow <= 0, `a release page fits 380 px (overflows by ${detailOverflow} px)`);
       // An image from a data: URL is refused by img-src 'self' and reported: the policy is enforced.
       await page.evaluate(() => {
         const img = document.createElement('img');
