@@ -47,6 +47,22 @@ export default tseslint.config(
     },
   },
   {
+    // The web UI runs in browsers (plain ES modules, served as they are).
+    files: ['web/**/*.js'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        Node: 'readonly',
+        Element: 'readonly',
+        EventSource: 'readonly',
+        URLSearchParams: 'readonly',
+      },
+    },
+  },
+  {
     files: ['eslint.config.js', 'eslint-rules/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -26,6 +26,7 @@ import { Worker } from './jobs/worker.ts';
 import { RaygateError } from './shared/errors.ts';
 import type { Logger } from './shared/log.ts';
 import { ApiTokens } from './store/api-tokens.ts';
+import { UiSessions } from './store/ui-sessions.ts';
 import type { Db } from './store/db.ts';
 import { loadMigrations, migrate } from './store/migrate.ts';
 import { openPgDb, redactUrl } from './store/pg-db.ts';
@@ -128,6 +129,7 @@ export const runtime: Omit<ServiceRuntime, 'createLogger'> = {
         migrations: await loadMigrations(),
         tokens: store.tokens,
         authenticator: createAuthenticator(store.tokens, new OidcVerifier(config.auth.oidc, now), log),
+        sessions: new UiSessions(db, now),
         queue,
         log,
         now,

@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import packageJson from '../../package.json' with { type: 'json' };
 import { RaygateError } from '../shared/errors.ts';
 import type { Logger } from '../shared/log.ts';
+import { authenticateRequest } from './auth/cookie-session.ts';
 import { authorize, hasPermission } from './auth/permissions.ts';
 import { ANONYMOUS, type Principal } from './auth/principal.ts';
 import { isMutating, type Reply, type Route } from './define-route.ts';
@@ -14,6 +15,7 @@ import { createOperationalRoutes } from './routes/operational.ts';
 import { ROUTE_MODULES, type RouteModule } from './routes/index.ts';
 import type { ApiConfig, ApiServices } from './services.ts';
 import { compileValidator, type Validator } from './validation.ts';
+import { createWebUi } from './web-ui.ts';
 
 export interface ApiApp {
   /** The request listener, for `http.createServer` (or supertest-like use). */
@@ -86,6 +88,9 @@ export function createApp(
     locals.principal = ANONYMOUS;
     res.set('X-Request-Id', requestId);
     res.set('X-Content-Type-Options', 'nosniff');
+    // JSON answers are never pages: nothing in them may run or be framed (the UI's pages set their own policy).
+    res.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    res.set('Referrer-Policy', 'no-referrer');
     if (draining) res.set('Connection', 'close');
     res.on('close', () => {
       const seconds = (performance.now() - started) / 1000;
@@ -114,6 +119,8 @@ export function createApp(
   for (const route of routes) {
     app[route.method](route.path, createRouteHandler(route, services, config, perPrincipal, inFlight));
   }
+
+  app.use(createWebUi());
 
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(new RaygateError('ROUTE_NOT_FOUND', 'not-found', `No route for ${req.method} ${req.path}.`));
@@ -166,7 +173,7 @@ function createRouteHandler(
     const principal =
       route.permission === 'public'
         ? ANONYMOUS
-        : await services.authenticator.authenticate(req.get('authorization'));
+        : await authenticateRequest(req, services, isMutating(route.method));
     locals.principal = principal;
     if (route.permission !== 'public' && !hasPermission(principal, route.permission)) {
       throw new RaygateError(
@@ -206,6 +213,7 @@ function createRouteHandler(
       principal,
       requestId: locals.requestId,
       ip: req.ip ?? 'unknown',
+      secure: req.secure,
       log: locals.log,
       signal: controller.signal,
       header: (name) => req.get(name),

@@ -20,6 +20,8 @@ export interface RouteRequest<B, Q, P> {
   requestId: string;
   /** The client address (from X-Forwarded-For only through configured trusted proxies). */
   ip: string;
+  /** The request came over https (directly, or through a configured trusted proxy). */
+  secure: boolean;
   log: Logger;
   /** Aborted when the client disconnects or the server starts shutting down (long polls should stop waiting). */
   signal: AbortSignal;

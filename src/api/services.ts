@@ -7,6 +7,7 @@ import type { Logger } from '../shared/log.ts';
 import type { ApiTokens } from '../store/api-tokens.ts';
 import type { Db } from '../store/db.ts';
 import type { Migration } from '../store/migrate.ts';
+import type { UiSessions } from '../store/ui-sessions.ts';
 import type { Authenticator } from './auth/authenticate.ts';
 
 /**
@@ -19,6 +20,8 @@ export interface ApiServices {
   migrations: readonly Migration[];
   tokens: ApiTokens;
   authenticator: Authenticator;
+  /** Web UI sessions (cookie sign-in); without them the server accepts Bearer credentials only. */
+  sessions?: UiSessions;
   queue: JobQueue;
   log: Logger;
   now: () => Date;

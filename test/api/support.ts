@@ -18,6 +18,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../support/run-cli.ts';
 import { createJsonLogger, type Logger } from '../../src/shared/log.ts';
 import { ApiTokens, type Role } from '../../src/store/api-tokens.ts';
+import { UiSessions } from '../../src/store/ui-sessions.ts';
 import { loadMigrations, type Migration } from '../../src/store/migrate.ts';
 import { openTestDb, type Backend, type TestDb } from '../support/test-db.ts';
 
@@ -98,6 +99,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       migrations: options.migrations ?? (await loadMigrations()),
       tokens,
       authenticator: createAuthenticator(tokens, new OidcVerifier(config.auth.oidc, clock), log),
+      sessions: new UiSessions(testDb.db, clock),
       queue,
       log,
       now: clock,

@@ -29,6 +29,8 @@ export class OsvTestServer {
   readonly faults: Fault[] = [];
   readonly exports = new Map<string, { body: Buffer; etag: string; lastModified: string }>();
   pageSize = 1000;
+  /** When set, querybatch answers wait for it (to hold a release in evaluation while a test watches). */
+  hold: Promise<unknown> | undefined;
   /** Answer with every record naming the package, affected or not (to test disagreement handling). */
   claimsAll = false;
   private server: Server | undefined;
@@ -82,7 +84,10 @@ export class OsvTestServer {
       res.end(`{"code": ${fault.status}, "message": "injected"}`);
       return;
     }
-    if (req.method === 'POST' && url.pathname === '/v1/querybatch') return this.queryBatch(body, res);
+    if (req.method === 'POST' && url.pathname === '/v1/querybatch') {
+      if (this.hold) await this.hold;
+      return this.queryBatch(body, res);
+    }
     const vuln = /^\/v1\/vulns\/(.+)$/.exec(url.pathname);
     if (req.method === 'GET' && vuln) {
       const record = this.records.get(decodeURIComponent(vuln[1]!));

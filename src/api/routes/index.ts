@@ -9,6 +9,7 @@ import { createReleaseRoutes } from './releases.ts';
 import { createVsaRoutes } from './vsa.ts';
 import { createSessionRoutes } from './session.ts';
 import { createTokenRoutes } from './tokens.ts';
+import { createUiSessionRoutes } from './ui-sessions.ts';
 
 /** A file of routes: given the services, its route definitions. */
 export type RouteModule = (services: ApiServices) => readonly Route[];
@@ -24,4 +25,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   (services) => createVsaRoutes(services),
   (services) => createExceptionRoutes(services),
   (services) => createPolicyRoutes(services),
+  (services) => createUiSessionRoutes(services),
 ];
