@@ -78,6 +78,8 @@ export function compareSnapshots(
       }
     }
     for (const release of previous.releases) if (!now.has(release.key)) removed.push(releaseSummary(release));
+  } else {
+    added.push(...current.releases.map(releaseSummary));
   }
 
   const entries = STATUS_ORDER.flatMap((status) =>

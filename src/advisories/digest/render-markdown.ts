@@ -98,9 +98,14 @@ function entryMarkdown(e: DigestEntry): string {
     `- **${severityLabel(e.severity, e.score)}** [${escapeMarkdown(e.id)}](${entryLink(e)})${ids.length > 0 ? ` (${ids.map(escapeMarkdown).join(', ')})` : ''} — ${escapeMarkdown(reasonsText(e))}${e.summary ? `: ${escapeMarkdown(oneLine(e.summary))}` : ''}`,
   ];
   for (const a of e.affects.slice(0, MAX_PLACES))
-    lines.push(`  - ${escapeMarkdown(packageText(a))} in ${escapeMarkdown(placeText(a))}`);
+    lines.push(`  - ${packageText(a, escapeMarkdown)} in ${placeText(a, escapeMarkdown, codeSpan)}`);
   if (e.affects.length > MAX_PLACES) lines.push(`  - … and ${e.affects.length - MAX_PLACES} more`);
   return lines.join('\n');
+}
+
+/** A code span for an image reference or digest: no Markdown, mentions or links inside. */
+function codeSpan(text: string): string {
+  return `\`${text.replace(/[`\r\n]/g, '')}\``;
 }
 
 function oneLine(text: string): string {
@@ -114,8 +119,10 @@ function oneLine(text: string): string {
  */
 export function escapeMarkdown(text: string): string {
   return text
-    .replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]#|~]/g, (c) => `\\${c}`)
     .replace(/@(?=\w)/g, '@\u200d')
     .replace(/\r?\n/g, ' ');
 }

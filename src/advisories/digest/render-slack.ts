@@ -111,7 +111,9 @@ function entrySlack(e: DigestEntry, prefix = ''): string {
   ];
   if (e.summary) lines.push(`_${escapeSlack(e.summary.replace(/\s+/g, ' ').trim().slice(0, 300))}_`);
   for (const a of e.affects.slice(0, MAX_PLACES))
-    lines.push(`• ${escapeSlack(packageText(a))} in ${escapeSlack(placeText(a))}`);
+    lines.push(
+      `• ${packageText(a, escapeSlack)} in ${placeText(a, escapeSlack, (t) => `\`${escapeSlack(t.replace(/`/g, ''))}\``)}`,
+    );
   if (e.affects.length > MAX_PLACES) lines.push(`• … and ${e.affects.length - MAX_PLACES} more`);
   return lines.join('\n');
 }

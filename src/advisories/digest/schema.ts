@@ -142,7 +142,12 @@ export const DIGEST_JSON_SCHEMA = {
         bySeverity: {
           type: 'object',
           required: ['critical', 'high', 'medium', 'low', 'info', 'unknown'],
-          additionalProperties: { type: 'integer', minimum: 0 },
+          properties: Object.fromEntries(
+            ['critical', 'high', 'medium', 'low', 'info', 'unknown'].map((s) => [
+              s,
+              { type: 'integer', minimum: 0 },
+            ]),
+          ),
         },
         nothingNew: { type: 'boolean' },
       },

@@ -41,18 +41,29 @@ export function shortDigest(digest: string): string {
   return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest;
 }
 
-/** `ray-images 2.58.0 (image ghcr.io/acme/ray@sha256:…)`. */
-export function placeText(a: DigestAffected): string {
+const same = (text: string) => text;
+
+/**
+ * `ray-images 2.58.0 (image ghcr.io/acme/ray@sha256:…)`. Names come from submissions and SBOMs: `escape`
+ * makes them safe for the output format, `code` marks a reference or digest as code where the format has it.
+ */
+export function placeText(
+  a: DigestAffected,
+  escape: (text: string) => string = same,
+  code: (text: string) => string = escape,
+): string {
   const artifact =
     a.artifact.reference ??
-    (a.artifact.digest ? `${a.artifact.name}@${shortDigest(a.artifact.digest)}` : a.artifact.name);
-  const what = a.artifact.kind ? `${a.artifact.kind} ${artifact}` : artifact;
-  return artifact === a.release.label ? a.release.label : `${a.release.label} (${what})`;
+    (a.artifact.digest ? `${a.artifact.name}@${shortDigest(a.artifact.digest)}` : undefined);
+  if (!artifact && a.artifact.name === a.release.label) return escape(a.release.label);
+  const shown = artifact ? code(artifact) : escape(a.artifact.name);
+  const what = a.artifact.kind ? `${escape(a.artifact.kind)} ${shown}` : shown;
+  return `${escape(a.release.label)} (${what})`;
 }
 
 /** `urllib3 2.2.1 (fixed in 2.2.2)`. */
-export function packageText(a: DigestAffected): string {
-  return `${a.package.name} ${a.package.version}${a.fixedIn ? ` (fixed in ${a.fixedIn})` : ' (no fix yet)'}`;
+export function packageText(a: DigestAffected, escape: (text: string) => string = same): string {
+  return `${escape(a.package.name)} ${escape(a.package.version)}${a.fixedIn ? ` (fixed in ${escape(a.fixedIn)})` : ' (no fix yet)'}`;
 }
 
 const REASON_TEXT: Record<EntryReason, string> = {
