@@ -26,7 +26,11 @@ export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.u
 
 const FILE_NAME = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
-/** Reads `NNNN_name.sql` files in order; versions must run 1, 2, 3… without gaps. */
+/**
+ * Reads `NNNN_name.sql` files in order. Versions must increase; a gap is allowed, because features developed
+ * side by side reserve their numbers (a database that has 4 applies 3 when it arrives: pending migrations
+ * are applied whatever their number).
+ */
 export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migration[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
   const migrations: Migration[] = [];
@@ -39,11 +43,12 @@ export async function loadMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
         `Migration file name ${file} is not NNNN_name.sql`,
       );
     const version = Number(match[1]);
-    if (version !== migrations.length + 1) {
+    const last = migrations.at(-1)?.version ?? 0;
+    if (version <= last) {
       throw new RaygateError(
         'MIGRATION_INVALID',
         'internal',
-        `Migration ${file} breaks the sequence (expected ${migrations.length + 1})`,
+        `Migration ${file} breaks the sequence (expected a version above ${last})`,
       );
     }
     const sql = await readFile(path.join(dir, file), 'utf8');
