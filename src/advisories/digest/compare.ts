@@ -119,11 +119,13 @@ export function compareSnapshots(
     entries,
     releases: { added: added.sort(compareReleases), removed: removed.sort(compareReleases) },
   };
+  const { schema, ...rest } = body;
   return {
-    ...body,
+    schema,
     id: `sha256:${hexDigest('sha256', canonicalJson(body))}`,
     generatedAt: options.generatedAt.toISOString(),
-  } as Digest;
+    ...rest,
+  };
 }
 
 /** True when a digest has nothing to tell: no entries and no release came or went. */
