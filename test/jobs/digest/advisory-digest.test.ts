@@ -33,6 +33,7 @@ describe('the advisory-digest job (pglite, real scheduler and worker)', function
   let webhook: Receiver;
   let slack: Receiver;
   let github: Receiver;
+  let gone: Receiver;
   let issues: ReturnType<typeof githubIssues>;
   let worker: Worker;
   let scheduler: Scheduler;
@@ -89,6 +90,7 @@ describe('the advisory-digest job (pglite, real scheduler and worker)', function
     slack = await startReceiver((_, res) => reply(res, 200, 'ok', 'text/html'));
     issues = githubIssues({ token: 'ghs_token', prefix: '/api/v3' });
     github = await startReceiver(issues.handler);
+    gone = await startReceiver((_, res) => reply(res, 410, 'this hook was removed'));
     const config = loadConfig(
       {},
       {
@@ -102,6 +104,7 @@ digest:
     - {name: siem, type: webhook, url: '${webhook.url}/raygate', secretEnv: HOOK_SECRET}
     - {name: chat, type: slack, urlEnv: SLACK_URL}
     - {name: issues, type: github-issue, repository: acme/ray-images, apiUrl: '${github.url}/api/v3', tokenEnv: GH_TOKEN, projects: [ray-images]}
+    - {name: old-hook, type: webhook, url: '${gone.url}/x', projects: [serve]}
 `,
       },
     );
@@ -148,7 +151,7 @@ digest:
 
   after(async () => {
     await worker?.stop(2000);
-    await Promise.all([webhook?.close(), slack?.close(), github?.close()]);
+    await Promise.all([webhook?.close(), slack?.close(), github?.close(), gone?.close()]);
     await t?.close();
     await temp?.cleanup();
   });
@@ -199,8 +202,21 @@ digest:
         ['ray', 'issues', 'delivered'],
         ['ray', 'siem', 'delivered'],
         ['serve', 'chat', 'delivered'],
+        ['serve', 'old-hook', 'failed'],
         ['serve', 'siem', 'delivered'],
       ],
+    );
+    // A receiver that refuses (4xx) will not change its mind: failed at once, recorded, the job dead-lettered.
+    const refused = deliveries.find((d) => d.destination === 'old-hook')!;
+    assert.equal(refused.attempts, 1);
+    assert.equal(refused.lastError?.code, 'NOTIFY_REJECTED');
+    assert.match(refused.lastError?.message ?? '', /HTTP 410 this hook was removed/);
+    const { rows } = await t.db.query<{ state: string }>(
+      "SELECT state FROM jobs WHERE queue = 'digest.deliver' AND payload->>'destination' = 'old-hook'",
+    );
+    assert.deepEqual(
+      rows.map((r) => r.state),
+      ['dead'],
     );
     // Each webhook delivery failed twice and was retried by the job system.
     for (const d of deliveries.filter((d) => d.destination === 'siem')) {
