@@ -115,3 +115,17 @@ digest:
     }
   });
 });
+
+describe('docs/digests.md', () => {
+  it('shows a configuration raygate accepts', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { REPO_ROOT } = await import('../support/run-cli.ts');
+    const doc = await readFile(`${REPO_ROOT}/docs/digests.md`, 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(doc)![1]!;
+    const config = loadConfig({}, { path: 'docs/digests.md', text: yaml });
+    assert.deepEqual(
+      config.digest.destinations.map((d) => d.type),
+      ['webhook', 'slack', 'github-issue'],
+    );
+  });
+});
