@@ -26,6 +26,7 @@ export async function deliverDigest(
   if (!delivery) return { skipped: 'no such delivery' };
   if (delivery.state === 'delivered') return { alreadyDelivered: true };
   const digest = await findDigest(db, digestId);
+  if (!digest) return { skipped: 'no such digest' };
   const fail = async (error: unknown, final: boolean) => {
     const described = isRaygateError(error)
       ? { code: error.code, message: error.message }
@@ -34,7 +35,7 @@ export async function deliverDigest(
   };
   try {
     const configured = config.destinations.find((d) => d.name === destination);
-    if (!configured || !digest) {
+    if (!configured) {
       await fail(
         { code: 'NOTIFY_DESTINATION_GONE', message: `destination ${destination} is no longer configured` },
         true,
