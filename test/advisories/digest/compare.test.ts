@@ -135,6 +135,26 @@ describe('compareSnapshots', () => {
     });
   });
 
+  describe('when a record gains an alias (its display id becomes the CVE)', () => {
+    it('is the same finding: nothing is reported new or resolved', async () => {
+      const bare = structuredClone(AIOHTTP_TRAVERSAL);
+      delete bare.aliases;
+      const digest = await digestBetween([bare], [AIOHTTP_TRAVERSAL]);
+      assert.deepEqual(digest.entries, []);
+      assert.equal(digest.summary.nothingNew, true);
+    });
+  });
+
+  describe('when a twin record of a known vulnerability rates it higher', () => {
+    it('is one changed entry (severity raised), not a new one', async () => {
+      const digest = await digestBetween([AIOHTTP_TRAVERSAL], [AIOHTTP_TRAVERSAL, AIOHTTP_TRAVERSAL_PYSEC]);
+      assert.deepEqual(
+        digest.entries.map((e) => [e.status, e.id, e.reasons, e.affects[0]!.previous?.severity, e.severity]),
+        [['changed', 'CVE-2024-23334', ['severity-raised'], 'medium', 'high']],
+      );
+    });
+  });
+
   describe('when GHSA and PYSEC records of one vulnerability appear together', () => {
     it('is one entry with both ids', async () => {
       const digest = await digestBetween([], [AIOHTTP_TRAVERSAL, AIOHTTP_TRAVERSAL_PYSEC]);
