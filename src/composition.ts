@@ -17,6 +17,7 @@ import { PolicyCatalog } from './gate/policy-catalog.ts';
 import { ReleaseService } from './gate/release-service.ts';
 import { loadOrCreateSigningKey } from './gate/signing-key.ts';
 import { keylessVsaSigner, keyVsaSigner, type VsaSigner } from './gate/vsa-signer.ts';
+import { DEFAULT_NOTIFY_POLICY } from './jobs/notify/http.ts';
 import { createJobHandlers, type GateJobServices, type JobServices } from './jobs/handlers/index.ts';
 import { JobRegistry } from './jobs/job-handler.ts';
 import { JobQueue } from './jobs/queue.ts';
@@ -101,7 +102,8 @@ export const runtime: Omit<ServiceRuntime, 'createLogger'> = {
       await recordSigningKey(db, { hint: signer.keyHint, publicKey: signer.publicKeyPem, firstUsed: now() });
     }
     // Filled in once the server listens (VSAs link to its URL); jobs start only after that.
-    const ready: { gate?: GateJobServices } = {};
+    const ready: { gate?: GateJobServices; publicUrl?: string } = {};
+    const advisorySource = advisorySourceProvider(config.gate.advisories, path.join(dataDir, 'osv'));
     const jobServices: JobServices = {
       db,
       log,
@@ -110,6 +112,19 @@ export const runtime: Omit<ServiceRuntime, 'createLogger'> = {
         if (!ready.gate) throw new Error('the gate services are not ready yet');
         return ready.gate;
       },
+      get digest() {
+        return {
+          db,
+          queue,
+          config: config.digest,
+          advisorySource,
+          env: process.env,
+          publicUrl: () => ready.publicUrl,
+          http: DEFAULT_NOTIFY_POLICY,
+          log: log.child({ component: 'digest' }),
+          now,
+        };
+      },
     };
     const registry = new JobRegistry(createJobHandlers(jobServices));
     let worker: Worker | undefined;
@@ -117,7 +132,7 @@ export const runtime: Omit<ServiceRuntime, 'createLogger'> = {
     const registries = registryPolicy(config.gate);
     const policies = new PolicyCatalog(config.gate.policiesDir);
     const env: EvidenceEnvironment = {
-      advisorySource: advisorySourceProvider(config.gate.advisories, path.join(dataDir, 'osv')),
+      advisorySource,
       trust: trustProvider(config.gate.trust, path.join(dataDir, 'tuf'), now),
       registries,
       now,
@@ -170,13 +185,17 @@ export const runtime: Omit<ServiceRuntime, 'createLogger'> = {
       scheduler = new Scheduler({
         db,
         queue,
-        schedules: createSchedules({ reevaluateEveryMs: config.gate.reevaluateEveryMs }),
+        schedules: createSchedules({
+          reevaluateEveryMs: config.gate.reevaluateEveryMs,
+          ...(config.digest.destinations.length > 0 ? { digestEveryMs: config.digest.everyMs } : {}),
+        }),
         log: log.child({ component: 'scheduler' }),
         tickMs: config.jobs.schedulerTickMs,
       });
     }
     const server = await startServer(app, config.server);
     const publicUrl = config.gate.publicUrl ?? server.url;
+    ready.publicUrl = publicUrl;
     ready.gate = {
       collection: { db, jobs: queue, env, log: log.child({ component: 'gate' }), now },
       vsa: {

@@ -4,6 +4,14 @@ import { LOG_LEVELS, type LogLevel } from './shared/log.ts';
 import { RaygateError } from './shared/errors.ts';
 import { parseDuration } from './shared/duration.ts';
 import { DEFAULT_HOST, DEFAULT_PORT } from './shared/service-defaults.ts';
+import {
+  applyDigestFile,
+  checkDigest,
+  DIGEST_CONFIG_DEFAULTS,
+  DIGEST_FILE_SCHEMA,
+  type DigestConfig,
+  type DigestFileData,
+} from './config/digest-config.ts';
 
 export { DEFAULT_HOST, DEFAULT_PORT, parseDuration };
 
@@ -20,6 +28,7 @@ export interface Config {
   rateLimits: RateLimitsConfig;
   jobs: JobsConfig;
   gate: GateConfig;
+  digest: DigestConfig;
 }
 
 export interface DatabaseConfig {
@@ -235,6 +244,7 @@ const DEFAULTS: Config = {
     },
     reevaluateEveryMs: 15 * 60_000,
   },
+  digest: DIGEST_CONFIG_DEFAULTS,
 };
 
 const OIDC_DEFAULTS = {
@@ -422,6 +432,7 @@ const FILE_SCHEMA = {
         reevaluateEveryMs: { type: 'integer', minimum: 1000 },
       },
     },
+    digest: DIGEST_FILE_SCHEMA,
   },
 } as const;
 
@@ -437,6 +448,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, fi
   }
   for (const issuer of config.auth.oidc) checkIssuer(issuer);
   checkGate(config.gate);
+  checkDigest(config.digest);
   return config;
 }
 
@@ -466,6 +478,7 @@ function applyFile(config: Config, file: ConfigFile): void {
   Object.assign(config.rateLimits, given.rateLimits);
   Object.assign(config.jobs, given.jobs);
   if (given.gate) applyGateFile(config.gate, given.gate);
+  if (given.digest) applyDigestFile(config.digest, given.digest);
   config.auth.oidc = (given.auth?.oidc ?? []).map((issuer) => ({
     ...OIDC_DEFAULTS,
     ...issuer,
@@ -674,6 +687,7 @@ interface ConfigFileData {
   rateLimits?: Partial<RateLimitsConfig>;
   jobs?: Partial<JobsConfig>;
   gate?: GateFileData;
+  digest?: DigestFileData;
 }
 
 type GateFileData = Partial<Omit<GateConfig, 'advisories' | 'trust' | 'vsa' | 'limits' | 'registries'>> & {

@@ -1,4 +1,5 @@
 import { GATE_QUEUES } from '../gate/job-names.ts';
+import { DIGEST_QUEUES } from './digest/services.ts';
 import { PRUNE_JOBS_QUEUE } from './handlers/prune-jobs.ts';
 import type { Schedule } from './scheduler.ts';
 
@@ -7,6 +8,8 @@ const HOUR_MS = 3_600_000;
 export interface ScheduleSettings {
   /** `gate.reevaluateEveryMs`. */
   reevaluateEveryMs: number;
+  /** `digest.everyMs`; undefined when no digest destination is configured (no digest runs). */
+  digestEveryMs?: number;
 }
 
 /** The one list of periodic jobs and their intervals. */
@@ -29,6 +32,19 @@ export function createSchedules(settings: ScheduleSettings): Schedule[] {
       jitterMs: Math.min(60_000, Math.round(settings.reevaluateEveryMs / 10)),
       skipIfActive: true,
     },
+    ...(settings.digestEveryMs === undefined
+      ? []
+      : [
+          {
+            // New advisories keep appearing against what was shipped: tell people what changed.
+            name: 'advisory-digest',
+            queue: DIGEST_QUEUES.build,
+            payload: { reason: 'periodic' },
+            everyMs: settings.digestEveryMs,
+            jitterMs: Math.min(10 * 60_000, Math.round(settings.digestEveryMs / 20)),
+            skipIfActive: true,
+          },
+        ]),
   ];
 }
 

@@ -82,7 +82,7 @@ export async function resetDb(db: Db): Promise<void> {
   await db.exec(`
     TRUNCATE documents, api_tokens, jobs, job_schedules, releases, release_artifacts, release_documents,
       release_evidence_parts, release_decisions, release_reviews, release_events, release_vsas, exceptions,
-      signing_keys, ui_sessions;
+      signing_keys, ui_sessions, digests, digest_deliveries;
     ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;
     TRUNCATE audit_log;
     ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;

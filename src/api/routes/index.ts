@@ -2,6 +2,7 @@ import type { Route } from '../define-route.ts';
 import type { ApiServices } from '../services.ts';
 import { createApprovalRoutes } from './approvals.ts';
 import { createAuditRoutes } from './audit.ts';
+import { createDigestRoutes } from './digests.ts';
 import { createExceptionRoutes } from './exceptions.ts';
 import { createPolicyRoutes } from './policies.ts';
 import { createReleaseEventRoutes } from './release-events.ts';
@@ -26,4 +27,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   (services) => createExceptionRoutes(services),
   (services) => createPolicyRoutes(services),
   (services) => createUiSessionRoutes(services),
+  (services) => createDigestRoutes(services),
 ];

@@ -5,6 +5,7 @@ import { registerAuditCommand } from './audit.ts';
 import { registerGate } from './gate.ts';
 import { registerOsv } from './osv.ts';
 import { registerPins } from './pins.ts';
+import { registerDigest } from './digest.ts';
 import { registerPolicy } from './policy.ts';
 import { registerRay } from './ray.ts';
 import { registerSbomCommand } from './sbom.ts';
@@ -34,4 +35,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerTokensCommand,
   registerAuditCommand,
   registerGate,
+  registerDigest,
 ];
