@@ -1,9 +1,23 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { REPO_ROOT, runCli } from '../support/run-cli.ts';
 
 describe('raygate CLI', () => {
+  it('exits quietly when its reader closes the pipe early (raygate … --help | head)', async () => {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/raygate.js'), 'sbom', '--help'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'close')) as [number];
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
+  });
+
   it('prints its version from package.json', async () => {
     const { version } = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
       version: string;
