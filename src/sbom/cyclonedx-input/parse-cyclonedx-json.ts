@@ -1,4 +1,5 @@
 import { RaygateError } from '../../shared/errors.ts';
+import { hashesOfComponent, licensesOfComponent } from './component-facts.ts';
 import type { Location, Package, Problem, TargetDescription } from '../model.ts';
 import { packageId } from '../package-id.ts';
 import { purlToPackage } from './purl-to-package.ts';
@@ -27,6 +28,8 @@ interface CdxComponent {
   purl?: unknown;
   components?: unknown;
   properties?: unknown;
+  licenses?: unknown;
+  hashes?: unknown;
   evidence?: { occurrences?: unknown };
 }
 
@@ -130,7 +133,12 @@ function toPackage(
       ...(source ? { source } : {}),
       ...(sourceVersion ? { sourceVersion } : {}),
     });
-    if (pkg) return pkg;
+    if (pkg)
+      return {
+        ...pkg,
+        hashes: hashesOfComponent(component.hashes),
+        licenses: licensesOfComponent(component.licenses),
+      };
     problems.push({
       code: 'SBOM_PURL_INVALID',
       severity: 'warning',
@@ -147,8 +155,8 @@ function toPackage(
     ...(version ? { version } : {}),
     foundBy: 'cyclonedx',
     locations,
-    hashes: [],
-    licenses: [],
+    hashes: hashesOfComponent(component.hashes),
+    licenses: licensesOfComponent(component.licenses),
     metadata: { kind: 'generic' },
   };
 }

@@ -73,6 +73,53 @@ describe('parseCycloneDxJson', () => {
     });
   });
 
+  describe('when components declare licenses and hashes', () => {
+    const inventory = parseCycloneDxJson(
+      {
+        bomFormat: 'CycloneDX',
+        specVersion: '1.6',
+        components: [
+          {
+            type: 'library',
+            name: 'ghostscript-py',
+            version: '1.0',
+            purl: 'pkg:pypi/ghostscript-py@1.0',
+            licenses: [{ license: { id: 'AGPL-3.0-only' } }, { license: { name: 'Some Custom Licence' } }],
+            hashes: [
+              { alg: 'SHA-256', content: 'A'.repeat(64) },
+              { alg: 'SHA-256', content: 'not-hex' },
+              { alg: 'BLAKE3', content: 'a'.repeat(64) },
+            ],
+          },
+          {
+            type: 'library',
+            name: 'dual',
+            version: '2.0',
+            purl: 'pkg:pypi/dual@2.0',
+            licenses: [{ expression: 'mit or apache-2.0' }],
+          },
+          { type: 'file', name: 'blob.bin', licenses: [{ license: { id: 'MIT' } }] },
+        ],
+      },
+      'uploaded.cdx.json',
+    );
+    const byName = (name: string) => inventory.packages.find((p) => p.name === name)!;
+
+    it('keeps SPDX ids and expressions as expressions and other names as text', () => {
+      assert.deepEqual(byName('ghostscript-py').licenses, [
+        { expression: 'AGPL-3.0-only' },
+        { text: 'Some Custom Licence' },
+      ]);
+      assert.deepEqual(byName('dual').licenses, [{ expression: 'MIT OR Apache-2.0' }]);
+      assert.deepEqual(byName('blob.bin').licenses, [{ expression: 'MIT' }]);
+    });
+
+    it('keeps well-formed hashes of known algorithms only, in lower case', () => {
+      assert.deepEqual(byName('ghostscript-py').hashes, [{ algorithm: 'sha256', value: 'a'.repeat(64) }]);
+      assert.deepEqual(byName('dual').hashes, []);
+    });
+  });
+
   describe('when the document is not CycloneDX', () => {
     it('refuses it with SBOM_INPUT_INVALID', async () => {
       await assertRejectsWithCode(
