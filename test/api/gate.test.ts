@@ -16,7 +16,7 @@ import {
   VULNERABLE_WHEEL,
   wheelArtifact,
 } from '../gate/support.ts';
-import { call, errorCode, startTestApi, type Answer, type TestApi } from './support.ts';
+import { call, errorCode, startTestApi, type TestApi } from './support.ts';
 
 const CONFIG = `
 gate:

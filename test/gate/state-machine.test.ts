@@ -37,7 +37,10 @@ describe('release state machine', () => {
     for (const [from, to] of forbidden) {
       it(`refuses ${from} → ${to} with GATE_TRANSITION_INVALID (conflict)`, async () => {
         assert.equal(canMove(from, to), false);
-        const error = await assertRejectsWithCode(() => assertMove(from, to, 'rel_x'), 'GATE_TRANSITION_INVALID');
+        const error = await assertRejectsWithCode(
+          () => assertMove(from, to, 'rel_x'),
+          'GATE_TRANSITION_INVALID',
+        );
         assert.equal(error.kind, 'conflict');
         assert.match(error.message, new RegExp(`rel_x is ${from}; it cannot become ${to}`));
       });
