@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { MEDIA_TYPES } from '../../src/oci/media-types.ts';
+import { HostGuard } from '../../src/oci/host-policy.ts';
+import { RegistryClient } from '../../src/oci/registry-client.ts';
 import { openPgliteDb } from '../../src/store/pglite-db.ts';
+import { startRegistry, type RunningRegistry } from '../support/registry.ts';
+import { buildTarGz } from '../support/tar-builder.ts';
 import { fixturePath } from '../support/fixture-path.ts';
 import { runCli, type CliRun } from '../support/run-cli.ts';
 import { startServe, type ServeProcess } from '../support/serve-process.ts';
@@ -12,6 +17,51 @@ import { GATE_POLICIES, importGateMirror, PUBLIC_GOOD_ROOT, VULNERABLE_WHEEL } f
 /** rfc8785 0.1.2 as published, and the Sigstore bundle GitHub Actions made for exactly these bytes. */
 const WHEEL = fixturePath('attest', 'pep740', 'rfc8785-0.1.2-py3-none-any.whl');
 const WHEEL_BUNDLE = fixturePath('attest', 'sigstore-python', 'bundle_v3_github.whl.sigstore');
+
+/** Pushes a one-layer image built here (a wheel's dist-info inside) to the local registry; its digest. */
+async function pushImage(host: string, repository: string): Promise<string> {
+  const client = new RegistryClient({
+    registry: host,
+    repository,
+    insecure: true,
+    hostGuard: new HostGuard({ allow: [host] }),
+  });
+  try {
+    const layer = buildTarGz([
+      {
+        name: 'usr/lib/python3/dist-packages/rfc8785-0.1.2.dist-info/METADATA',
+        content: 'Metadata-Version: 2.1\nName: rfc8785\nVersion: 0.1.2\n',
+      },
+    ]);
+    const layerDigest = await client.pushBlob(layer);
+    const config = Buffer.from(
+      JSON.stringify({
+        architecture: 'amd64',
+        os: 'linux',
+        rootfs: { type: 'layers', diff_ids: [] },
+        config: {},
+      }),
+    );
+    const configDigest = await client.pushBlob(config);
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociManifest,
+        config: { mediaType: MEDIA_TYPES.ociConfig, digest: configDigest, size: config.length },
+        layers: [
+          {
+            mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+            digest: layerDigest,
+            size: layer.length,
+          },
+        ],
+      }),
+    );
+    return (await client.putManifest('v1', manifest, MEDIA_TYPES.ociManifest)).digest;
+  } finally {
+    await client.close();
+  }
+}
 
 interface ReleaseJson {
   id: string;
@@ -29,6 +79,8 @@ describe('raygate gate (end to end, real processes)', function () {
   let temp: { dir: string; cleanup: () => Promise<void> };
   let data: string;
   let serve: ServeProcess | undefined;
+  let registry: RunningRegistry;
+  let image: string;
   let env: Record<string, string>;
   const token = {} as Record<'submitter' | 'approver' | 'admin', string>;
   let approvedId: string;
@@ -49,6 +101,8 @@ describe('raygate gate (end to end, real processes)', function () {
     temp = await makeTempDir('raygate-gate-e2e-');
     data = await makePgliteDataDir(path.join(temp.dir, 'data'));
     const mirror = await importGateMirror(temp.dir);
+    registry = await startRegistry();
+    image = `${registry.host}/acme/ray@${await pushImage(registry.host, 'acme/ray')}`;
     await writeFile(
       path.join(temp.dir, 'raygate.yaml'),
       [
@@ -58,6 +112,7 @@ describe('raygate gate (end to end, real processes)', function () {
         '  trust:',
         `    trustedRoots: [${JSON.stringify(PUBLIC_GOOD_ROOT)}]`,
         '    offline: true',
+        `  registries: [{host: ${JSON.stringify(registry.host)}, insecure: true, push: true}]`,
         'jobs: {pollIntervalMs: 200}',
         '',
       ].join('\n'),
@@ -78,6 +133,7 @@ describe('raygate gate (end to end, real processes)', function () {
 
   after(async () => {
     await serve?.stop();
+    await registry?.stop();
     await temp?.cleanup();
   });
 
@@ -336,6 +392,71 @@ describe('raygate gate (end to end, real processes)', function () {
       assert.equal(run.code, 0, run.stderr);
       const release = JSON.parse(run.stdout) as ReleaseJson;
       assert.deepEqual([release.state, release.vsa], ['approved', 'issued']);
+    });
+  });
+
+  describe('when an image is approved and its registry takes pushes', () => {
+    it('attaches the VSA to the image as an OCI referrer, which raygate verify finds and checks', async () => {
+      const run = await gate(
+        [
+          'submit',
+          '--project',
+          'demo',
+          '--version',
+          '0.2.0',
+          '--image',
+          image,
+          '--policy',
+          'no-approvals',
+          '--wait',
+          '--timeout',
+          '60s',
+          '--format',
+          'json',
+        ],
+        'submitter',
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const release = JSON.parse(run.stdout) as ReleaseJson & { id: string };
+      assert.deepEqual([release.state, release.vsa], ['approved', 'issued']);
+      assert.equal(release.artifacts[0]!.sbom?.origin, 'generated');
+      const until = Date.now() + 30_000;
+      let vsas: { attachment: { referrer?: string; error?: unknown } | null }[] = [];
+      while (Date.now() < until) {
+        vsas = (
+          JSON.parse((await api(`/api/v1/releases/${release.id}/vsa`)).toString()) as { vsas: typeof vsas }
+        ).vsas;
+        if (vsas[0]?.attachment) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.match(String(vsas[0]?.attachment?.referrer), /^sha256:[0-9a-f]{64}$/, JSON.stringify(vsas));
+      await writeFile(path.join(temp.dir, 'vsa.pub'), await api('/api/v1/vsa/public-key.pem'));
+      await writeFile(
+        path.join(temp.dir, 'image-policy.json'),
+        JSON.stringify({
+          version: 1,
+          require: ['vsa'],
+          vsa: {
+            verifiers: [serve!.url],
+            policyDigests: [release.policy.digest],
+            resourceUris: ['pkg:oci/ray@*'],
+          },
+        }),
+      );
+      const verify = await cli([
+        'verify',
+        `image:${image}`,
+        '--key',
+        'vsa.pub',
+        '--policy',
+        'image-policy.json',
+        '--insecure-registry',
+        registry.host,
+        '--format',
+        'json',
+      ]);
+      assert.equal(verify.code, 0, `${verify.stdout}\n${verify.stderr}`);
+      assert.match(verify.stdout, /"kind": "vsa"/);
     });
   });
 
