@@ -296,6 +296,52 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe('when requests race', () => {
+      it('counts one approval when the same approver sends it five times at once', async () => {
+        const release = await submitted(tokens.submitter, CLEAN_WHEEL, { policy: 'two-approvers' });
+        const answers = await Promise.all([1, 2, 3, 4, 5].map(() => approve(release.id, tokens.security)));
+        assert.deepEqual(answers.map((a) => a.status).sort(), [201, 409, 409, 409, 409]);
+        assert.ok(
+          answers.filter((a) => a.status === 409).every((a) => errorCode(a) === 'GATE_APPROVAL_DUPLICATE'),
+        );
+        const now = await get(release.id);
+        assert.equal(now.approvals.length, 1);
+        assert.equal(now.state, 'awaiting_approval');
+      });
+
+      it('creates one release when the same submission arrives five times at once', async () => {
+        const body = { project: 'acme', version: '7.0.0', artifacts: [wheelArtifact(CLEAN_WHEEL, 'race')] };
+        const answers = await Promise.all(
+          [1, 2, 3, 4, 5].map(() =>
+            call(api.url, 'POST', '/api/v1/releases', { token: tokens.submitter, json: body }),
+          ),
+        );
+        assert.deepEqual(answers.map((a) => a.status).sort(), [200, 200, 200, 200, 201]);
+        assert.equal(new Set(answers.map((a) => a.body.id)).size, 1);
+        await settle(String(answers[0]!.body.id));
+      });
+
+      it('takes a rejected submission again as a new candidate', async () => {
+        const body = {
+          project: 'acme',
+          version: '7.0.1',
+          artifacts: [wheelArtifact(VULNERABLE_WHEEL, 'again')],
+        };
+        const first = await call(api.url, 'POST', '/api/v1/releases', {
+          token: tokens.submitter,
+          json: body,
+        });
+        assert.equal((await settle(String(first.body.id))).state, 'rejected');
+        const second = await call(api.url, 'POST', '/api/v1/releases', {
+          token: tokens.submitter,
+          json: body,
+        });
+        assert.equal(second.status, 201);
+        assert.notEqual(second.body.id, first.body.id);
+        await settle(String(second.body.id));
+      });
+    });
+
     describe('when a release is rejected by a person', () => {
       it('moves awaiting_approval → rejected with the comment, and no approval follows', async () => {
         const release = await submitted(tokens.submitter, CLEAN_WHEEL);
