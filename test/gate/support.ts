@@ -1,6 +1,6 @@
-import { cp, mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GHSA_ADVISORIES } from '../advisories/records.ts';
+import { ghsa } from '../advisories/records.ts';
 import { advisorySourceProvider } from '../../src/gate/evidence/advisory-sources.ts';
 import type { EvidenceEnvironment } from '../../src/gate/evidence/environment.ts';
 import { registryPolicy } from '../../src/gate/evidence/registry-policy.ts';
@@ -19,14 +19,17 @@ export const PYARROW_ADVISORY = 'GHSA-5wvp-7f3h-6wmm';
 export const VULNERABLE_WHEEL = 'pyarrow-14.0.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl';
 export const CLEAN_WHEEL = 'pyarrow-14.0.1-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl';
 
-/** A real OSV mirror (`raygate osv import`) holding the stored pyarrow advisory, in `dir/osv`. */
-export async function importGateMirror(dir: string): Promise<string> {
-  const records = path.join(dir, 'records');
+/**
+ * A real OSV mirror (`raygate osv import`) in `dir/osv` holding stored GitHub advisories (default: the
+ * pyarrow one); importing again adds records as a new generation.
+ */
+export async function importGateMirror(
+  dir: string,
+  ids: readonly string[] = [PYARROW_ADVISORY],
+): Promise<string> {
+  const records = path.join(dir, `records-${ids.join('-')}`);
   await mkdir(records, { recursive: true });
-  await cp(
-    path.join(GHSA_ADVISORIES, 'github-reviewed/2023/11/GHSA-5wvp-7f3h-6wmm/GHSA-5wvp-7f3h-6wmm.json'),
-    path.join(records, `${PYARROW_ADVISORY}.json`),
-  );
+  for (const id of ids) await writeFile(path.join(records, `${id}.json`), JSON.stringify(ghsa(id)));
   const mirror = path.join(dir, 'osv');
   const run = await runCli(['osv', 'import', '--osv-db', mirror, records]);
   if (run.code !== 0) throw new Error(`osv import failed: ${run.stderr}`);
