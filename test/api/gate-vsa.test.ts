@@ -18,7 +18,7 @@ import {
   testSigner,
   wheelArtifact,
 } from '../gate/support.ts';
-import { call, errorCode, startTestApi, type TestApi } from './support.ts';
+import { call, errorCode, startTestApi } from './support.ts';
 
 const SIGNER = 'https://github.com/acme/raygate-deploy/.github/workflows/gate.yml@refs/heads/main';
 
