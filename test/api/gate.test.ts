@@ -398,6 +398,33 @@ for (const backend of BACKENDS) {
         });
       });
 
+      it('shows a project’s exception only to tokens of that project (404 otherwise), a global one to all', async () => {
+        const created = await createException(tokens.admin);
+        const id = String(created.body.id);
+        const hidden = await call(api.url, 'GET', `/api/v1/exceptions/${id}`, { token: tokens.otherViewer });
+        assert.deepEqual([hidden.status, errorCode(hidden)], [404, 'GATE_EXCEPTION_NOT_FOUND']);
+        const theirs = await call(api.url, 'GET', '/api/v1/exceptions', { token: tokens.otherViewer });
+        assert.ok(!(theirs.body.exceptions as { id: string }[]).some((e) => e.id === id));
+        const global = await call(api.url, 'POST', '/api/v1/exceptions', {
+          token: tokens.admin,
+          json: {
+            scope: { kind: 'purl', purl: 'pkg:pypi/pyarrow' },
+            reason: 'global',
+            owner: 'security@acme.example',
+            expiresAt: expiresIn(1),
+          },
+        });
+        assert.equal(global.status, 201, global.text);
+        assert.equal(global.body.project, null);
+        const seen = await call(api.url, 'GET', `/api/v1/exceptions/${String(global.body.id)}`, {
+          token: tokens.otherViewer,
+        });
+        assert.equal(seen.status, 200);
+        for (const e of [id, String(global.body.id)]) {
+          await call(api.url, 'DELETE', `/api/v1/exceptions/${e}`, { token: tokens.admin });
+        }
+      });
+
       it('covers the advisory while active, shows in the release, and fails the gate again once expired', async () => {
         const created = await createException(tokens.admin, 1);
         await call(api.url, 'POST', `/api/v1/exceptions/${String(created.body.id)}/approval`, {
@@ -563,10 +590,23 @@ for (const backend of BACKENDS) {
           ['comment'],
         );
         for (const route of api.app.routes) {
-          assert.ok(
-            paths[route.path.replace(/:(\w+)/g, '{$1}')]?.[route.method],
-            `${route.method} ${route.path}`,
-          );
+          const op = paths[route.path.replace(/:(\w+)/g, '{$1}')]?.[route.method];
+          assert.ok(op, `${route.method} ${route.path}`);
+          // Every body, path and query parameter schema is the one the route validates with.
+          if (route.body) assert.deepEqual(body(op), route.body, `${route.name} body`);
+          else assert.equal(op.requestBody, undefined, `${route.name} takes no body`);
+          const parameters = (op.parameters ?? []) as { name: string; in: string; schema: unknown }[];
+          for (const [where, schema] of [
+            ['path', route.params],
+            ['query', route.query],
+          ] as const) {
+            const declared = Object.entries((schema?.properties ?? {}) as Record<string, unknown>);
+            assert.deepEqual(
+              parameters.filter((p) => p.in === where).map((p) => [p.name, p.schema]),
+              declared,
+              `${route.name} ${where} parameters`,
+            );
+          }
         }
       });
     });
