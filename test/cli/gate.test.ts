@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MEDIA_TYPES } from '../../src/oci/media-types.ts';
 import { HostGuard } from '../../src/oci/host-policy.ts';
@@ -72,6 +72,7 @@ interface ReleaseJson {
   artifacts: { digest: string; sbom: { origin: string } | null }[];
   documents: { role: string; name: string }[];
   decision: { rules: { rule: string; status: string }[]; inputs: Record<string, unknown> } | null;
+  evidence?: unknown;
 }
 
 describe('raygate gate (end to end, real processes)', function () {
@@ -125,6 +126,11 @@ describe('raygate gate (end to end, real processes)', function () {
     }
     await copyFile(WHEEL, path.join(temp.dir, 'rfc8785-0.1.2-py3-none-any.whl'));
     await writeFile(path.join(temp.dir, 'requirements.txt'), 'rfc8785==0.1.2\n');
+    await mkdir(path.join(temp.dir, 'deploy'));
+    await copyFile(
+      fixturePath('ray', 'kuberay', 'ray-cluster.sample.yaml'),
+      path.join(temp.dir, 'deploy', 'ray-cluster.yaml'),
+    );
     const sbom = await cli(['sbom', 'requirements.txt', '--output', 'rfc8785.cdx.json']);
     assert.equal(sbom.code, 0, sbom.stderr);
     await writeFile(path.join(temp.dir, VULNERABLE_WHEEL), 'not really pyarrow');
@@ -152,6 +158,8 @@ describe('raygate gate (end to end, real processes)', function () {
       WHEEL_BUNDLE,
       '--lock',
       'requirements.txt',
+      '--manifest',
+      'deploy/ray-cluster.yaml',
     ];
 
     it('waits for a decision and exits 4 when approval does not come in time', async () => {
@@ -173,8 +181,18 @@ describe('raygate gate (end to end, real processes)', function () {
       assert.equal(release.artifacts[0]!.sbom?.origin, 'uploaded');
       assert.deepEqual(
         release.documents.map((d) => d.role),
-        ['sbom', 'bundle', 'lock-file'],
+        ['sbom', 'bundle', 'lock-file', 'manifest'],
       );
+      assert.deepEqual(
+        release.documents.map((d) => d.name),
+        ['rfc8785.cdx.json', 'bundle_v3_github.whl.sigstore', 'requirements.txt', 'deploy/ray-cluster.yaml'],
+      );
+      const evidence = release.evidence as { lockFiles: { path: string }[]; ray: { files: number } | null };
+      assert.deepEqual(
+        evidence.lockFiles.map((l) => l.path),
+        ['requirements.txt'],
+      );
+      assert.ok(evidence.ray, 'the Ray deployment part was collected');
     });
 
     it('returns the same release when the same content is submitted again', async () => {
