@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MEDIA_TYPES } from '../../src/oci/media-types.ts';
+import { canonicalJson } from '../../src/shared/canonical-json.ts';
 import { HostGuard } from '../../src/oci/host-policy.ts';
 import { RegistryClient } from '../../src/oci/registry-client.ts';
 import { openPgliteDb } from '../../src/store/pglite-db.ts';
@@ -319,9 +321,16 @@ describe('raygate gate (end to end, real processes)', function () {
         assert.match(String(d.inputs.trustedRoot), /^sha256:[0-9a-f]{64}$/);
       }
       await writeFile(path.join(temp.dir, 'policy.yaml'), await api(`/api/v1/releases/${approvedId}/policy`));
-      await writeFile(
-        path.join(temp.dir, 'evidence.json'),
-        await api(`/api/v1/releases/${approvedId}/evidence`),
+      const recorded = await api(`/api/v1/releases/${approvedId}/evidence`);
+      await writeFile(path.join(temp.dir, 'evidence.json'), recorded);
+      const { evidence, decision } = JSON.parse(recorded.toString()) as {
+        evidence: unknown;
+        decision: { inputs: { evidence: string } };
+      };
+      assert.equal(
+        `sha256:${createHash('sha256').update(canonicalJson(evidence)).digest('hex')}`,
+        decision.inputs.evidence,
+        'the evidence served is the evidence the decision names',
       );
       const run = await cli([
         'policy',
