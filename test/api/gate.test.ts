@@ -464,6 +464,60 @@ for (const backend of BACKENDS) {
       });
     });
 
+    describe('when an exception covers a signature failure', () => {
+      const expiresIn = (days: number) => new Date(now.getTime() + days * 86_400_000).toISOString();
+      it('lets an unsigned artifact through only while an approved exception names its digest and rule', async () => {
+        const unsigned = await submitted(tokens.submitter, CLEAN_WHEEL, { policy: 'signatures-required' });
+        assert.deepEqual([unsigned.state, unsigned.verdict], ['rejected', 'deny']);
+
+        const artifact = wheelArtifact(CLEAN_WHEEL, 'signed-later');
+        const created = await call(api.url, 'POST', '/api/v1/exceptions', {
+          token: tokens.admin,
+          json: {
+            project: 'acme',
+            scope: { kind: 'artifact', digest: `sha256:${artifact.sha256}` },
+            rules: ['signatures'],
+            reason: 'signed out of band until the release workflow signs wheels',
+            owner: 'release@acme.example',
+            expiresAt: expiresIn(7),
+          },
+        });
+        assert.equal(created.status, 201, created.text);
+        const id = String(created.body.id);
+        const body = {
+          project: 'acme',
+          version: '8.0.0',
+          policy: 'signatures-required',
+          artifacts: [artifact],
+        };
+        const beforeApproval = await call(api.url, 'POST', '/api/v1/releases', {
+          token: tokens.submitter,
+          json: body,
+        });
+        const stillDenied = await settle(String(beforeApproval.body.id));
+        assert.equal(stillDenied.state, 'rejected', 'an unapproved exception covers nothing');
+
+        await call(api.url, 'POST', `/api/v1/exceptions/${id}/approval`, { token: tokens.admin2 });
+        const answer = await call(api.url, 'POST', '/api/v1/releases', {
+          token: tokens.submitter,
+          json: body,
+        });
+        const excepted = await settle(
+          String(answer.body.id),
+          (r) => r.state === 'approved' && r.vsa !== 'pending',
+        );
+        assert.deepEqual(
+          excepted.decision!.rules.map((r) => [r.rule, r.status]),
+          [['signatures', 'pass-with-exception']],
+        );
+        assert.deepEqual(
+          excepted.decision!.exceptions.map((e) => [e.id, e.state]),
+          [[id, 'applied']],
+        );
+        await call(api.url, 'DELETE', `/api/v1/exceptions/${id}`, { token: tokens.admin });
+      });
+    });
+
     describe('when credentials are expired or revoked', () => {
       it('answers 401 on every gate route', async () => {
         const expiring = await api.issue('admin', [], new Date(now.getTime() + 60_000));
