@@ -4,6 +4,7 @@ import { roleGrants, type Permission } from '../../src/api/auth/permissions.ts';
 import { GATE_QUEUES } from '../../src/gate/job-names.ts';
 import { SUBMISSION_SCHEMA } from '../../src/gate/submission.ts';
 import { ROLES, type Role } from '../../src/store/api-tokens.ts';
+import { runCli } from '../support/run-cli.ts';
 import { BACKENDS } from '../support/test-db.ts';
 import { makeTempDir } from '../support/temp-dir.ts';
 import {
@@ -446,7 +447,16 @@ for (const backend of BACKENDS) {
         });
         assert.ok((listed.body.exceptions as { id: string }[]).some((e) => e.id === created.body.id));
 
+        const second = await submitted(tokens.submitter, VULNERABLE_WHEEL);
+        assert.equal(second.state, 'awaiting_approval');
+
         setNow(new Date(now.getTime() + 2 * 86_400_000));
+        // An approval judges the release again: the expired exception rejects it, and the CLI says so.
+        const late = await runCli(['gate', 'approve', second.id, '--comment', 'ok', '--server', api.url], {
+          env: { RAYGATE_TOKEN: tokens.approver },
+        });
+        assert.equal(late.code, 1, late.stderr);
+        assert.match(late.stderr, new RegExp(`Approved: ${second.id} is now rejected`));
         await api.queue.enqueue({ queue: GATE_QUEUES.reevaluate, payload: { reason: 'test' } });
         const after = await settle(release.id, (r) => r.state !== 'awaiting_approval');
         assert.equal(after.state, 'rejected');
