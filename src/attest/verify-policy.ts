@@ -28,6 +28,7 @@ import type { VsaFacts } from './slsa/vsa.ts';
  *   resourceUris: ["pkg:oci/ray-images*"]
  *   policies: ["https://acme.example/policies/*"]
  *   levels: [SLSA_BUILD_LEVEL_3]
+ *   policyDigests: ["sha256:…"]          # the exact policy (policy.digest.sha256) the verifier applied
  * artifacts:                             # per artifact kind, replacing the fields it names
  *   wheel: {require: [publish]}
  *   image: {require: [signature, provenance], minSlsaLevel: 3}
@@ -45,6 +46,8 @@ export interface VsaRules {
   policies: string[];
   /** Levels every summary must list among its verifiedLevels. */
   levels: string[];
+  /** `sha256:<hex>` digests the summary's policy must have (one of): the exact policy the verifier applied. */
+  policyDigests: string[];
 }
 
 export interface VerifyRules {
@@ -71,7 +74,7 @@ export const EMPTY_RULES: VerifyRules = {
   sourceRepositories: [],
   sourceRefs: [],
   minSlsaLevel: 0,
-  vsa: { verifiers: [], resourceUris: [], policies: [], levels: [] },
+  vsa: { verifiers: [], resourceUris: [], policies: [], levels: [], policyDigests: [] },
 };
 
 export function rulesFor(policy: VerifyPolicy, kind: ArtifactKind): VerifyRules {
@@ -166,7 +169,8 @@ const RULE_KEYS = new Set([
   'minSlsaLevel',
   'vsa',
 ]);
-const VSA_KEYS = ['verifiers', 'resourceUris', 'policies', 'levels'] as const;
+const VSA_KEYS = ['verifiers', 'resourceUris', 'policies', 'levels', 'policyDigests'] as const;
+const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 function rules(value: Record<string, unknown>, at: string): Partial<VerifyRules> {
   const out: Partial<VerifyRules> = {};
@@ -206,7 +210,11 @@ function rules(value: Record<string, unknown>, at: string): Partial<VerifyRules>
       resourceUris: strings(vsa.resourceUris, `${at}vsa.resourceUris`),
       policies: strings(vsa.policies, `${at}vsa.policies`),
       levels: strings(vsa.levels, `${at}vsa.levels`),
+      policyDigests: strings(vsa.policyDigests, `${at}vsa.policyDigests`),
     };
+    for (const digest of out.vsa.policyDigests) {
+      if (!SHA256_DIGEST.test(digest)) invalid(`${at}vsa.policyDigests: ${digest} is not sha256:<64 hex>.`);
+    }
   }
   if (value.minSlsaLevel !== undefined) {
     const level = value.minSlsaLevel;
@@ -305,6 +313,11 @@ export function checkVsa(facts: VsaFacts, rules: VsaRules): string[] {
   allowed(rules.verifiers, facts.verifierId, 'verifier');
   allowed(rules.resourceUris, facts.resourceUri, 'resource');
   allowed(rules.policies, facts.policyUri, 'verification policy');
+  if (rules.policyDigests.length > 0) {
+    const digest = facts.policyDigest ? `sha256:${facts.policyDigest}` : undefined;
+    if (!digest || !rules.policyDigests.includes(digest))
+      problems.push(`the verification policy's digest ${digest ?? '(none)'} is not one the policy accepts`);
+  }
   const missing = rules.levels.filter((l) => !facts.verifiedLevels.includes(l));
   if (missing.length > 0) problems.push(`the summary does not list the level(s) ${missing.join(', ')}`);
   return problems;

@@ -38,22 +38,27 @@ export function toExceptionEvidence(
 
 /**
  * The exceptions that concern a release: not revoked, for its project (or every project), and whose scope
- * names something in it — the release itself, one of its artifacts, an advisory found in it, or a package
- * it contains. Only these go into its evidence, so an exception about another release can never pass or
- * fail this one.
+ * names something in it — the release itself, one of its artifacts, an advisory found in it (in the package
+ * the scope names, if it names one), or a package it contains. Only these go into its evidence, so an
+ * exception about another release can never pass or fail this one.
  */
 export function exceptionsFor(
   records: readonly ExceptionRecord[],
   target: ExceptionTarget,
 ): ExceptionRecord[] {
   const digests = new Set(target.artifacts.map((a) => a.digest.toLowerCase()));
-  const advisories = new Set<string>();
+  // Each advisory id (and alias) with the packages it was found in: an advisory scope narrowed to a
+  // package concerns the release only when the advisory was found in that very package.
+  const advisories = new Map<string, string[]>();
   const packages: string[] = [];
   for (const artifact of target.artifacts) {
     for (const finding of artifact.vulnerabilities?.findings ?? []) {
-      for (const id of [finding.id, ...finding.advisories, ...finding.aliases])
-        advisories.add(id.toUpperCase());
-      packages.push(packageLabel(finding.package));
+      const label = packageLabel(finding.package);
+      for (const id of [finding.id, ...finding.advisories, ...finding.aliases]) {
+        const key = id.toUpperCase();
+        advisories.set(key, [...(advisories.get(key) ?? []), label]);
+      }
+      packages.push(label);
     }
     for (const pkg of artifact.sbom?.packages ?? []) packages.push(packageLabel(pkg));
   }
@@ -66,11 +71,13 @@ export function exceptionsFor(
         return scope.releaseId === target.id;
       case 'artifact':
         return digests.has(scope.digest.toLowerCase());
-      case 'advisory':
+      case 'advisory': {
+        const found = advisories.get(scope.id.toUpperCase());
         return (
-          advisories.has(scope.id.toUpperCase()) &&
-          (scope.purl === undefined || packages.some((p) => packageMatches(scope.purl!, p)))
+          found !== undefined &&
+          (scope.purl === undefined || found.some((p) => packageMatches(scope.purl!, p)))
         );
+      }
       case 'purl':
         return packages.some((p) => packageMatches(scope.purl, p));
     }

@@ -51,6 +51,9 @@ export function resourceUriOf(
   return toPurl({ type: 'generic', name: artifact.name, qualifiers: { checksum: artifact.digest } });
 }
 
+/** SLSA v1's build track ends at L3; a VSA must not name an `SLSA_`-prefixed level the spec lacks. */
+const MAX_BUILD_LEVEL = 3;
+
 /** The highest SLSA Build level a verified provenance of the artifact supports (0 without one). */
 export function verifiedBuildLevel(evidence: ArtifactEvidence | undefined): number {
   let level = 0;
@@ -58,7 +61,7 @@ export function verifiedBuildLevel(evidence: ArtifactEvidence | undefined): numb
     if (a.verification.status !== 'verified' || a.kind !== 'slsa-provenance') continue;
     level = Math.max(level, a.provenance?.slsaLevel ?? 0);
   }
-  return level;
+  return Math.min(level, MAX_BUILD_LEVEL);
 }
 
 /**

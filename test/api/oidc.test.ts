@@ -5,6 +5,7 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type Cr
 import { authorize } from '../../src/api/auth/permissions.ts';
 import type { Principal } from '../../src/api/auth/principal.ts';
 import { GITHUB_ACTIONS_ISSUER } from '../../src/config.ts';
+import { findRelease } from '../../src/store/repos/releases.ts';
 import { call, errorCode, startTestApi, type TestApi } from './support.ts';
 
 /** A JWKS endpoint on 127.0.0.1 standing in for https://token.actions.githubusercontent.com/.well-known/jwks. */
@@ -142,6 +143,36 @@ auth:
         json: { name: 'x', role: 'admin' },
       });
       assert.deepEqual([create.status, errorCode(create)], [403, 'FORBIDDEN']);
+    });
+
+    it('submits a release candidate with the workflow as its submitter; forged tokens cannot', async () => {
+      const release = {
+        project: 'ray-images',
+        version: '2.58.0',
+        artifacts: [{ kind: 'wheel', name: 'acme_udf-1.0.0-py3-none-any.whl', sha256: 'e'.repeat(64) }],
+      };
+      const answer = await call(api.url, 'POST', '/api/v1/releases', {
+        token: await sign(key, githubClaims()),
+        json: release,
+      });
+      assert.equal(answer.status, 201, answer.text);
+      assert.equal(
+        answer.body.submittedBy,
+        `oidc:${GITHUB_ACTIONS_ISSUER}#repo:acme/ray-images:ref:refs/heads/main`,
+      );
+      const stored = (await findRelease(api.testDb.db, String(answer.body.id)))!;
+      assert.deepEqual(
+        [stored.submitter.kind, stored.submitter.repository, stored.submitter.ref, stored.submitter.runId],
+        ['oidc', 'acme/ray-images', 'refs/heads/main', '1234'],
+      );
+      for (const forged of [
+        await sign(await signingKey('key-1'), githubClaims()),
+        await sign(key, githubClaims({ iss: 'https://token.actions.example' })),
+        await sign(key, githubClaims({ aud: 'someone-else' })),
+      ]) {
+        const refused = await call(api.url, 'POST', '/api/v1/releases', { token: forged, json: release });
+        assert.equal(refused.status, 401, refused.text);
+      }
     });
 
     it('fetches the key set once and serves later tokens from the cache', async () => {

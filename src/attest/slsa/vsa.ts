@@ -4,6 +4,8 @@ export interface VsaFacts {
   timeVerified?: string;
   resourceUri?: string;
   policyUri?: string;
+  /** The sha256 (hex) of the policy, as `policy.digest.sha256` gives it. */
+  policyDigest?: string;
   result?: 'PASSED' | 'FAILED';
   verifiedLevels: string[];
 }
@@ -26,6 +28,8 @@ export function readVsa(predicate: unknown): VsaFacts | undefined {
   if (resource) facts.resourceUri = resource;
   const policy = text(record(body.policy)?.uri);
   if (policy) facts.policyUri = policy;
+  const policyDigest = text(record(record(body.policy)?.digest)?.sha256);
+  if (policyDigest) facts.policyDigest = policyDigest.toLowerCase();
   if (body.verificationResult === 'PASSED' || body.verificationResult === 'FAILED') {
     facts.result = body.verificationResult;
   }

@@ -96,7 +96,8 @@ export async function runGateReview(
   const release = (await client.json<ReleaseView>('POST', path, { comment: options.comment })).body;
   say(`${verb === 'approve' ? 'Approved' : 'Rejected'}: ${release.id} is now ${release.state}`);
   await print(release, options);
-  return EXIT.ok;
+  // An approval judges the release again: when that rejects it (an exception expired), the gate said no.
+  return verb === 'approve' && release.state === 'rejected' ? EXIT.findings : EXIT.ok;
 }
 
 async function connect(options: GateConnectionOptions, env: NodeJS.ProcessEnv): Promise<GateClient> {

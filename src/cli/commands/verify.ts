@@ -37,7 +37,7 @@ Verify policy (--policy FILE, YAML or JSON):
   builders: ["https://github.com/slsa-framework/slsa-github-generator/.github/workflows/*@refs/tags/v2.*"]
   source: {repositories: ["https://github.com/acme/*"], refs: ["refs/tags/v*"]}
   minSlsaLevel: 2
-  vsa: {verifiers: ["https://verifier.acme.example/*"], levels: [SLSA_BUILD_LEVEL_3]}
+  vsa: {verifiers: ["https://verifier.acme.example/*"], levels: [SLSA_BUILD_LEVEL_3], policyDigests: ["sha256:…"]}
   artifacts: {wheel: {require: [publish]}, image: {require: [signature, provenance]}}
 
 SLSA build level: L1 provenance exists; L2 it is signed by a hosted CI platform's identity (GitHub

@@ -10,15 +10,23 @@ import type { ArtifactPart } from './collect-artifact.ts';
 
 /**
  * True when the part was assessed with other advisory data than `source` holds now (a newer mirror
- * generation): its findings may be out of date.
+ * generation): its findings may be out of date. A part never assessed because the mirror was missing or
+ * damaged when its evidence was collected counts too, once it has an inventory to assess.
  */
 export function assessedWithOtherData(part: ArtifactPart, source: AdvisorySource): boolean {
-  if (!part.artifact.vulnerabilities || !part.advisories) return false;
   const now = toAdvisorySnapshot(source.info());
-  return (
-    now?.kind === 'mirror' &&
-    (now.generation !== part.advisories.generation || now.digest !== part.advisories.digest)
-  );
+  if (now?.kind !== 'mirror') return false;
+  if (!part.artifact.vulnerabilities) return !part.advisories && inventoryOf(part.artifact) !== undefined;
+  if (!part.advisories) return false;
+  return now.generation !== part.advisories.generation || now.digest !== part.advisories.digest;
+}
+
+/** Where an artifact's packages come from: its SBOM, or a wheel or sdist's own name. */
+function inventoryOf(artifact: ArtifactPart['artifact']): 'sbom' | 'distribution' | undefined {
+  if (artifact.sbom?.digest) return 'sbom';
+  if ((artifact.kind === 'wheel' || artifact.kind === 'sdist') && parseDistributionFilename(artifact.name))
+    return 'distribution';
+  return undefined;
 }
 
 /**

@@ -458,6 +458,7 @@ describe('SLSA provenance', () => {
       resourceUris: ['gce_image://gke-node-images:*'],
       policies: ['googlefile:/google_src/files/*/depot/google3/production/security/bcid/**'],
       levels: ['SLSA_BUILD_LEVEL_2'],
+      policyDigests: [] as string[],
     };
 
     it("verifies with the verifier's key and reads what it says", () => {
@@ -593,6 +594,7 @@ describe('SLSA provenance', () => {
         resourceUris: [],
         policies: [],
         levels: [],
+        policyDigests: [],
       });
     });
 
