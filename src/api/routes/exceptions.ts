@@ -53,7 +53,15 @@ export function createExceptionRoutes(services: ApiServices): Route[] {
   const { gate, now } = services;
   const json = (e: ExceptionRecord) => toJson(e, now());
   return [
-    defineRoute<undefined, { project?: string; status?: string; limit: number; cursor?: string }>({
+    defineRoute<
+      undefined,
+      {
+        project?: string;
+        status?: 'revoked' | 'expired' | 'active' | 'unapproved';
+        limit: number;
+        cursor?: string;
+      }
+    >({
       name: 'listExceptions',
       method: 'get',
       path: '/api/v1/exceptions',
@@ -92,18 +100,17 @@ export function createExceptionRoutes(services: ApiServices): Route[] {
         if (query.cursor !== undefined && !before) {
           throw new RaygateError('REQUEST_INVALID', 'usage', 'The cursor is not one this server gave.');
         }
+        const at = now();
         const page = await gate.exceptions.list({
           ...(principal.projects === null ? {} : { projects: principal.projects }),
           ...(query.project !== undefined ? { appliesTo: query.project } : {}),
+          ...(query.status !== undefined ? { status: { is: query.status, at } } : {}),
           ...(before ? { before: { createdAt: before.at, id: before.id } } : {}),
           limit: query.limit,
         });
-        const at = now();
         const last = page.at(-1);
         return ok({
-          exceptions: page
-            .filter((e) => query.status === undefined || exceptionStatus(e, at) === query.status)
-            .map(json),
+          exceptions: page.map(json),
           next: page.length === query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
         });
       },

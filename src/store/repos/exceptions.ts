@@ -85,6 +85,8 @@ export interface ExceptionFilter {
   appliesTo?: string;
   /** Leave out revoked exceptions. */
   live?: boolean;
+  /** Only exceptions in this state at `status.at` (filtered in the query, so pages stay full). */
+  status?: { is: 'revoked' | 'expired' | 'active' | 'unapproved'; at: Date };
   limit: number;
   /** Keyset pagination on (createdAt, id), newest first. */
   before?: { createdAt: Date; id: string };
@@ -102,6 +104,19 @@ export async function listExceptions(q: Queryable, filter: ExceptionFilter): Pro
     where.push(`(project IS NULL OR project = $${params.length})`);
   }
   if (filter.live) where.push('revoked_at IS NULL');
+  if (filter.status) {
+    if (filter.status.is === 'revoked') where.push('revoked_at IS NOT NULL');
+    else {
+      params.push(filter.status.at);
+      const at = `$${params.length}`;
+      where.push('revoked_at IS NULL');
+      if (filter.status.is === 'expired') where.push(`expires_at <= ${at}`);
+      else {
+        where.push(`expires_at > ${at}`);
+        where.push(filter.status.is === 'active' ? 'approved_by IS NOT NULL' : 'approved_by IS NULL');
+      }
+    }
+  }
   if (filter.before) {
     params.push(filter.before.createdAt, filter.before.id);
     where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
