@@ -47,6 +47,9 @@ describe('two raygate serve replicas on one PostgreSQL server', function () {
       );
     }
 
+    // A has the release's detail in memory now; what B records below must show through A all the same.
+    assert.equal(await releaseState(a, submitter, first), 'awaiting_approval');
+
     // Separation of duties and replays hold across replicas.
     const bySubmitter = await call(b.url, 'POST', `/api/v1/releases/${first}/approvals`, {
       token: submitter,
@@ -70,6 +73,7 @@ describe('two raygate serve replicas on one PostgreSQL server', function () {
     });
     assert.equal(two.status, 201, two.text);
     assert.equal(two.body.state, 'approved');
+    assert.equal(await releaseState(a, submitter, first), 'approved', 'A answers with what B committed');
 
     const vsa = await until('the VSA is issued', async () => {
       const answer = await call(a.url, 'GET', `/api/v1/releases/${first}/vsa`, { token: submitter });
