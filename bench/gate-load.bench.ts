@@ -23,6 +23,7 @@ const { values: options } = parseArgs({
     connections: { type: 'string', default: '10' },
     submissions: { type: 'string', default: '100' },
     backend: { type: 'string' },
+    'node-flag': { type: 'string', multiple: true, default: [] },
   },
 });
 const DURATION = Number(options.duration);
@@ -100,7 +101,12 @@ async function benchBackend(backend: 'pglite' | 'postgres'): Promise<BackendResu
   const cleanup = () => rm(data, { recursive: true, force: true });
   const admin = await runCli(['tokens', 'create', '--role', 'admin', '--name', 'bench'], { env });
   if (admin.code !== 0) throw new Error(admin.stderr);
-  const serve = await startServe([], { ...env, ...UNLIMITED, RAYGATE_LOG_LEVEL: 'warn' });
+  const serve = await startServe(
+    [],
+    { ...env, ...UNLIMITED, RAYGATE_LOG_LEVEL: 'warn' },
+    90_000,
+    options['node-flag'],
+  );
   try {
     const created = await call(serve.url, 'POST', '/api/v1/tokens', {
       token: admin.stdout.trim(),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { access, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -158,7 +158,10 @@ describe('container files (Dockerfile, .dockerignore, docker-compose.yml)', func
       const entrypoint = execForm(last('ENTRYPOINT').args);
       const cmd = execForm(last('CMD').args);
       assert.equal(entrypoint[0], 'node');
-      const script = entrypoint[1]!;
+      const script = entrypoint.find((a) => a.endsWith('.js'))!;
+      const nodeFlags = entrypoint.slice(1, entrypoint.indexOf(script));
+      const node = spawnSync(process.execPath, [...nodeFlags, '-e', '0'], { encoding: 'utf8' });
+      assert.equal(node.status, 0, `node accepts ${nodeFlags.join(' ')}: ${node.stderr}`);
       assert.ok(script.startsWith(`${workdir()}/`));
       const copiedTo = all('COPY').map((i) => path.posix.resolve(workdir(), i.args.split(/\s+/).at(-1)!));
       for (const needed of ['bin', 'src', 'policies']) {
