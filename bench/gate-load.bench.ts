@@ -11,11 +11,16 @@ import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { Agent, setGlobalDispatcher } from 'undici';
 import { call } from '../test/api/support.ts';
 import { postgresServer } from '../test/support/postgres-server.ts';
 import { runCli } from '../test/support/run-cli.ts';
 import { startServe, type ServeProcess } from '../test/support/serve-process.ts';
 import { makePgliteDataDir } from '../test/support/test-db.ts';
+
+// The bench's own requests (set-up, submissions, polling) drop idle connections after 1 s, well before the
+// server's 5 s keep-alive: reusing one the server is closing at that moment reads ECONNRESET, a client race.
+setGlobalDispatcher(new Agent({ keepAliveTimeout: 1000, keepAliveMaxTimeout: 1000 }));
 
 const { values: options } = parseArgs({
   options: {
@@ -42,6 +47,20 @@ async function memory(serve: ServeProcess): Promise<Memory> {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
+/** Connections the server reset under the bench's own requests (each retried once; see the README). */
+let resets = 0;
+
+/** `call`, retried once when the connection is reset (submissions are idempotent: same content, same release). */
+async function request(...args: Parameters<typeof call>): ReturnType<typeof call> {
+  try {
+    return await call(...args);
+  } catch (error) {
+    if (!String((error as { cause?: unknown }).cause).includes('ECONNRESET')) throw error;
+    resets++;
+    return call(...args);
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function wheel(i: number) {
@@ -50,7 +69,7 @@ function wheel(i: number) {
 }
 
 async function submit(url: string, token: string, i: number): Promise<{ status: number; id?: string }> {
-  const answer = await call(url, 'POST', '/api/v1/releases', {
+  const answer = await request(url, 'POST', '/api/v1/releases', {
     token,
     json: { project: 'bench', version: `${i}.0.0`, policy: 'permissive', artifacts: [wheel(i)] },
   });
@@ -65,7 +84,7 @@ async function waitDecided(url: string, token: string, ids: string[], timeoutMs:
   while (Date.now() < deadline) {
     for (const id of ids) {
       if (DECIDED.has(states.get(id) ?? '')) continue;
-      const answer = await call(url, 'GET', `/api/v1/releases/${id}`, { token });
+      const answer = await request(url, 'GET', `/api/v1/releases/${id}`, { token });
       states.set(id, answer.body.state as string);
     }
     if (ids.every((id) => DECIDED.has(states.get(id) ?? ''))) break;
@@ -87,11 +106,15 @@ interface BackendResult {
     allowed: number;
     errorLogs: number;
   };
+  /** The server's longest event-loop stall over the run (prom-client's monitor), and connection resets seen. */
+  lagMaxSeconds: number;
+  resets: number;
   after: Memory;
   load: string;
 }
 
 async function benchBackend(backend: 'pglite' | 'postgres'): Promise<BackendResult> {
+  resets = 0;
   // The data folder holds the embedded store, or only the VSA key with PostgreSQL.
   const data = await makePgliteDataDir();
   const env: Record<string, string> =
@@ -139,6 +162,10 @@ async function benchBackend(backend: 'pglite' | 'postgres'): Promise<BackendResu
     const ids = answers.flatMap((a) => (a.id ? [a.id] : []));
     const states = await waitDecided(serve.url, token, ids, 300_000);
     const decidedSeconds = (performance.now() - started) / 1000;
+    const metrics = (await request(serve.url, 'GET', '/metrics')).text;
+    const lagMaxSeconds = Number(
+      /^raygate_nodejs_eventloop_lag_max_seconds (\S+)/m.exec(metrics)?.[1] ?? NaN,
+    );
     await sleep(3000);
     const after = await memory(serve);
     const errorLogs = serve
@@ -165,8 +192,16 @@ async function benchBackend(backend: 'pglite' | 'postgres'): Promise<BackendResu
         errorLogs,
       },
       floorRps: floor.requests.average,
+      lagMaxSeconds,
+      resets,
       after,
     };
+  } catch (error) {
+    const exited = serve.child.exitCode ?? serve.child.signalCode;
+    process.stderr.write(
+      `${backend}: ${String(error)}; raygate serve ${exited === null ? 'still running' : `exited (${exited})`}\n${serve.stderr().slice(-4000)}\n`,
+    );
+    throw error;
   } finally {
     await serve.stop();
     await cleanup();
@@ -191,10 +226,11 @@ process.stdout.write(
     '/healthz req/s (GET ÷ it)',
     `${SUBMISSIONS} submissions: accepted, decided, s`,
     'RSS idle / peak / after MB',
+    'event-loop stall max s, resets',
     'load avg',
   ]),
 );
-process.stdout.write(line(['---', '---', '---', '---', '---', '---', '---', '---', '---']));
+process.stdout.write(line(['---', '---', '---', '---', '---', '---', '---', '---', '---', '---']));
 for (const r of rows) {
   process.stdout.write(
     line([
@@ -206,6 +242,7 @@ for (const r of rows) {
       `${Math.round(r.floorRps)} (${(r.get.rps / r.floorRps).toFixed(2)})`,
       `${r.submissions.accepted}, ${r.submissions.decided} (${r.submissions.allowed} approved), ${r.submissions.decidedSeconds.toFixed(1)}`,
       `${Math.round(r.idle.rssMb)} / ${Math.round(r.after.peakMb)} / ${Math.round(r.after.rssMb)}`,
+      `${r.lagMaxSeconds.toFixed(2)}, ${r.resets}`,
       r.load,
     ]),
   );
