@@ -4,6 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createApp } from './api/app.ts';
 import { createAuthenticator } from './api/auth/authenticate.ts';
+import { CachedTokenCheck } from './api/auth/cached-token-check.ts';
 import { OidcVerifier } from './api/auth/oidc.ts';
 import { startServer } from './api/server.ts';
 import type { RunningService, ServiceRuntime, ServiceStore } from './cli/service-runtime.ts';
@@ -27,6 +28,7 @@ import { Worker } from './jobs/worker.ts';
 import { RaygateError } from './shared/errors.ts';
 import type { Logger } from './shared/log.ts';
 import { ApiTokens } from './store/api-tokens.ts';
+import { DataVersion } from './store/data-version.ts';
 import { UiSessions } from './store/ui-sessions.ts';
 import type { Db } from './store/db.ts';
 import { loadMigrations, migrate } from './store/migrate.ts';
@@ -138,12 +140,19 @@ export const runtime: Omit<ServiceRuntime, 'createLogger'> = {
       now,
       log: log.child({ component: 'evidence' }),
     };
+    // Token checks and release details are answered from memory while the data has not changed.
+    const dataVersion = new DataVersion(db);
     const app = createApp(
       {
         db,
         migrations: await loadMigrations(),
         tokens: store.tokens,
-        authenticator: createAuthenticator(store.tokens, new OidcVerifier(config.auth.oidc, now), log),
+        dataVersion,
+        authenticator: createAuthenticator(
+          new CachedTokenCheck(store.tokens, dataVersion, now),
+          new OidcVerifier(config.auth.oidc, now),
+          log,
+        ),
         sessions: new UiSessions(db, now),
         queue,
         log,

@@ -5,6 +5,7 @@ import type { ReleaseService } from '../gate/release-service.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../shared/log.ts';
 import type { ApiTokens } from '../store/api-tokens.ts';
+import type { DataVersion } from '../store/data-version.ts';
 import type { Db } from '../store/db.ts';
 import type { Migration } from '../store/migrate.ts';
 import type { UiSessions } from '../store/ui-sessions.ts';
@@ -26,6 +27,8 @@ export interface ApiServices {
   log: Logger;
   now: () => Date;
   gate: GateApiServices;
+  /** When given, hot answers (release details) are cached per data version. */
+  dataVersion?: DataVersion;
 }
 
 /** The release gate as routes use it. */

@@ -1,8 +1,8 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { RaygateError } from '../shared/errors.ts';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
+import { ensurePgliteCluster } from './pglite-init.ts';
 import { parseByteaHex, parseInt8, type Db, type QueryResult, type Tx } from './db.ts';
 
 const INT8 = 20;
@@ -23,17 +23,17 @@ export interface PgliteOptions {
 /** Subfolder of the data folder that holds the PostgreSQL cluster. */
 export const PGLITE_SUBDIR = 'pgdata';
 
-/** Opens (creating on first use, ~5 s) the embedded PostgreSQL in `<dataDir>/pgdata`. */
+/** Opens (creating on first use, ~5 s, in a child process: see pglite-init.ts) the embedded PostgreSQL in `<dataDir>/pgdata`. */
 export async function openPgliteDb(options: PgliteOptions = {}): Promise<Db> {
   let lock: DataDirLock | undefined;
   let clusterDir: string | undefined;
   if (options.dataDir !== undefined) {
     lock = await lockDataDir(options.dataDir);
     clusterDir = path.join(options.dataDir, PGLITE_SUBDIR);
-    await mkdir(clusterDir, { recursive: true });
   }
   let pglite: PGlite;
   try {
+    if (clusterDir !== undefined) await ensurePgliteCluster(clusterDir);
     pglite = await PGlite.create({
       ...(clusterDir === undefined ? {} : { dataDir: clusterDir }),
       postgresqlconf: EMBEDDED_SETTINGS,

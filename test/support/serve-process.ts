@@ -19,10 +19,12 @@ export function startServe(
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 90_000,
+  /** Options for node itself (V8 flags), before the script. */
+  nodeArgs: string[] = [],
 ): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
-    [path.join(REPO_ROOT, 'bin/raygate.js'), 'serve', '--port', '0', ...args],
+    [...nodeArgs, path.join(REPO_ROOT, 'bin/raygate.js'), 'serve', '--port', '0', ...args],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, RAYGATE_LOG_LEVEL: 'info', ...env },

@@ -14,7 +14,11 @@ export interface Authenticator {
  * API token looks the same to the client (unknown, revoked and expired alike) so a stolen token's state
  * is not revealed; the reason goes to the log.
  */
-export function createAuthenticator(tokens: ApiTokens, oidc: OidcVerifier, log: Logger): Authenticator {
+export function createAuthenticator(
+  tokens: Pick<ApiTokens, 'check'>,
+  oidc: OidcVerifier,
+  log: Logger,
+): Authenticator {
   return {
     async authenticate(authorization) {
       const match = authorization === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization);

@@ -1,3 +1,4 @@
+import { releaseNotFound } from '../../gate/errors.ts';
 import { releaseDetail, releaseSummary } from '../../gate/release-views.ts';
 import { SUBMISSION_SCHEMA, type SubmissionBody } from '../../gate/submission.ts';
 import { RaygateError } from '../../shared/errors.ts';
@@ -7,8 +8,10 @@ import { listAuditEntries } from '../../store/repos/audit-log.ts';
 import { findDecision, listDecisions } from '../../store/repos/release-evidence.ts';
 import type { ReleaseState } from '../../store/repos/releases.ts';
 import { listArtifacts, listReleaseDocuments } from '../../store/repos/releases.ts';
+import { coversProject } from '../auth/permissions.ts';
 import { defineRoute, ok, type JsonSchema, type Route } from '../define-route.ts';
 import { actorOf } from '../gate-actor.ts';
+import { ReleaseDetailCache } from '../release-detail-cache.ts';
 import type { ApiServices } from '../services.ts';
 import { decodeCursor, encodeCursor, RELEASE_ID_PARAMS, visibleRelease } from './release-access.ts';
 
@@ -68,6 +71,7 @@ interface ListQuery {
 /** Release candidates: submit, list, read, their evidence, SBOMs, audit trail and policy. */
 export function createReleaseRoutes(services: ApiServices): Route[] {
   const { gate, db } = services;
+  const details = services.dataVersion ? new ReleaseDetailCache(services.dataVersion) : undefined;
   return [
     defineRoute<SubmissionBody>({
       name: 'submitRelease',
@@ -167,8 +171,16 @@ export function createReleaseRoutes(services: ApiServices): Route[] {
         200: { description: 'The release.', schema: RELEASE_DETAIL },
         404: { description: 'No such release.' },
       },
-      handler: async ({ params, principal }) =>
-        ok(await releaseDetail(db, await visibleRelease(services, principal, params.id))),
+      handler: async ({ params, principal }) => {
+        if (!details)
+          return ok(await releaseDetail(db, await visibleRelease(services, principal, params.id)));
+        const { project, json } = await details.get(params.id, async () => {
+          const release = await visibleRelease(services, principal, params.id);
+          return { project: release.project, detail: await releaseDetail(db, release) };
+        });
+        if (!coversProject(principal, project)) throw releaseNotFound(params.id);
+        return { status: 200, body: json, contentType: 'application/json; charset=utf-8' };
+      },
     }),
     defineRoute<undefined, { decision?: number }, { id: string }>({
       name: 'getReleaseEvidence',

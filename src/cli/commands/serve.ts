@@ -27,6 +27,9 @@ Examples:
   raygate serve
   raygate serve --host 0.0.0.0 --port 9000 --database-url postgres://raygate@db/raygate`;
 
+/** How long a stopped service waits for lingering sockets and timers to end on their own. */
+const LINGER_MS = 1000;
+
 export const registerServeCommand: RegisterCommand = (program, context) =>
   addStoreOptions(
     program
@@ -69,6 +72,10 @@ export const registerServeCommand: RegisterCommand = (program, context) =>
         await store.close();
       }
       log.info('stopped');
+      // A job handed back at shutdown may leave its I/O running (a registry fetch does not hear the job's
+      // abort) and keep the process alive until that times out. Its job is back in the queue and the store is
+      // closed, so nothing of it can land: exit rather than outlive the orchestrator's grace period.
+      setTimeout(() => process.exit(), LINGER_MS).unref();
     });
 
 function bootstrapHint(options: ServeOptions): string {
