@@ -427,27 +427,37 @@ for (const backend of BACKENDS) {
       });
 
       it('filters by status in the query, so a page of one is the newest exception in that state', async () => {
-        const active = await createException(tokens.admin);
-        await call(api.url, 'POST', `/api/v1/exceptions/${String(active.body.id)}/approval`, {
-          token: tokens.admin2,
-        });
-        const unapproved = await createException(tokens.admin);
-        const revoked = await createException(tokens.admin);
-        await call(api.url, 'DELETE', `/api/v1/exceptions/${String(revoked.body.id)}`, {
-          token: tokens.admin,
-        });
-        const page = async (status: string) => {
-          const answer = await call(api.url, 'GET', `/api/v1/exceptions?status=${status}&limit=1`, {
-            token: tokens.viewer,
+        // The test clock stands still: a minute later makes these three newer than every earlier exception.
+        const base = now;
+        setNow(new Date(base.getTime() + 60_000));
+        const created: string[] = [];
+        try {
+          const active = await createException(tokens.admin);
+          created.push(String(active.body.id));
+          await call(api.url, 'POST', `/api/v1/exceptions/${String(active.body.id)}/approval`, {
+            token: tokens.admin2,
           });
-          assert.equal(answer.status, 200, answer.text);
-          return (answer.body.exceptions as { id: string; status: string }[]).map((e) => [e.id, e.status]);
-        };
-        assert.deepEqual(await page('active'), [[active.body.id, 'active']]);
-        assert.deepEqual(await page('unapproved'), [[unapproved.body.id, 'unapproved']]);
-        assert.deepEqual(await page('revoked'), [[revoked.body.id, 'revoked']]);
-        for (const e of [active, unapproved]) {
-          await call(api.url, 'DELETE', `/api/v1/exceptions/${String(e.body.id)}`, { token: tokens.admin });
+          const unapproved = await createException(tokens.admin);
+          created.push(String(unapproved.body.id));
+          const revoked = await createException(tokens.admin);
+          await call(api.url, 'DELETE', `/api/v1/exceptions/${String(revoked.body.id)}`, {
+            token: tokens.admin,
+          });
+          const page = async (status: string) => {
+            const answer = await call(api.url, 'GET', `/api/v1/exceptions?status=${status}&limit=1`, {
+              token: tokens.viewer,
+            });
+            assert.equal(answer.status, 200, answer.text);
+            return (answer.body.exceptions as { id: string; status: string }[]).map((e) => [e.id, e.status]);
+          };
+          assert.deepEqual(await page('active'), [[active.body.id, 'active']]);
+          assert.deepEqual(await page('unapproved'), [[unapproved.body.id, 'unapproved']]);
+          assert.deepEqual(await page('revoked'), [[revoked.body.id, 'revoked']]);
+        } finally {
+          for (const id of created) {
+            await call(api.url, 'DELETE', `/api/v1/exceptions/${id}`, { token: tokens.admin });
+          }
+          setNow(base);
         }
       });
 
