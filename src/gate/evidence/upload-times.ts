@@ -46,7 +46,7 @@ export async function lookUpUploadTimes(
     const foreign = pin.sources.filter((s) => !isSameIndex(s, index.url));
     if (foreign.length > 0) {
       out.set(key, {
-        unknownReason: `its lock file installs from ${foreign.join(', ')}, not ${index.url}: not asked there`,
+        unknownReason: `its lock file installs from ${foreign.join(', ')}; ${index.url} is not asked about packages from other indexes`,
       });
       continue;
     }
