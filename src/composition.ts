@@ -11,6 +11,7 @@ import type { RunningService, ServiceRuntime, ServiceStore } from './cli/service
 import { loadConfig, type Config } from './config.ts';
 import { advisorySourceProvider } from './gate/evidence/advisory-sources.ts';
 import type { EvidenceEnvironment } from './gate/evidence/environment.ts';
+import { packageIndexProvider } from './gate/evidence/package-index.ts';
 import { registryPolicy } from './gate/evidence/registry-policy.ts';
 import { trustProvider } from './gate/evidence/trust-provider.ts';
 import { ExceptionService } from './gate/exception-service.ts';
@@ -137,6 +138,7 @@ export const runtime: Omit<ServiceRuntime, 'createLogger'> = {
       advisorySource,
       trust: trustProvider(config.gate.trust, path.join(dataDir, 'tuf'), now),
       registries,
+      packageIndex: packageIndexProvider(config.gate.packageIndex),
       now,
       log: log.child({ component: 'evidence' }),
     };

@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { LOG_LEVELS, type LogLevel } from './shared/log.ts';
 import { RaygateError } from './shared/errors.ts';
 import { parseDuration } from './shared/duration.ts';
+import { assertAllowedHost } from './shared/http-client.ts';
 import { DEFAULT_HOST, DEFAULT_PORT } from './shared/service-defaults.ts';
 import {
   applyDigestFile,
@@ -134,6 +135,7 @@ export interface GateConfig {
   registryCaFile: string | undefined;
   vsa: GateVsaConfig;
   limits: GateLimitsConfig;
+  packageIndex: GatePackageIndexConfig;
   /** How often releases awaiting approval are judged again (exceptions expire, advisories change). */
   reevaluateEveryMs: number;
 }
@@ -180,6 +182,25 @@ export interface GateKeylessConfig {
   tsaUrl: string | undefined;
   /** A file holding the OIDC identity token (e.g. a projected service-account token), read at each signing. */
   identityTokenFile: string;
+}
+
+/** The index asked when pinned releases were uploaded (the cooldown rule's evidence). */
+export interface GatePackageIndexConfig {
+  /** Ask at all (`RAYGATE_INDEX_LOOKUPS=on|off`); off: every upload time is unknown, saying lookups are off. */
+  lookups: boolean;
+  /** Base URL of an index speaking PyPI's JSON API (`https://pypi.org`, or a mirror of it). */
+  url: string;
+  /**
+   * Hosts lookups may go to; `url`'s host must be one of them, so a configuration change cannot silently
+   * send every pinned name somewhere new. Plain http only on a loopback address.
+   */
+  allowedHosts: string[];
+  /** Lookups at once. */
+  concurrency: number;
+  /** Requests (retries included) one collection may send; pins beyond it stay unknown. */
+  maxRequests: number;
+  /** Per request. */
+  timeoutMs: number;
 }
 
 export interface GateLimitsConfig {
@@ -241,6 +262,14 @@ const DEFAULTS: Config = {
       maxDocumentBytes: 32 * 1024 * 1024,
       maxArtifacts: 50,
       maxDocuments: 200,
+    },
+    packageIndex: {
+      lookups: true,
+      url: 'https://pypi.org',
+      allowedHosts: ['pypi.org'],
+      concurrency: 8,
+      maxRequests: 500,
+      timeoutMs: 10_000,
     },
     reevaluateEveryMs: 15 * 60_000,
   },
@@ -429,6 +458,22 @@ const FILE_SCHEMA = {
             maxDocuments: { type: 'integer', minimum: 0, maximum: 10_000 },
           },
         },
+        packageIndex: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            lookups: { type: 'boolean' },
+            url: { type: 'string', pattern: '^https?://' },
+            allowedHosts: {
+              type: 'array',
+              maxItems: 100,
+              items: { type: 'string', minLength: 1, maxLength: 260 },
+            },
+            concurrency: { type: 'integer', minimum: 1, maximum: 64 },
+            maxRequests: { type: 'integer', minimum: 1, maximum: 100_000 },
+            timeoutMs: { type: 'integer', minimum: 100, maximum: 600_000 },
+          },
+        },
         reevaluateEveryMs: { type: 'integer', minimum: 1000 },
       },
     },
@@ -492,8 +537,9 @@ function applyFile(config: Config, file: ConfigFile): void {
 }
 
 function applyGateFile(gate: GateConfig, given: GateFileData): void {
-  const { advisories, trust, vsa, limits, registries, ...plain } = given;
+  const { advisories, trust, vsa, limits, registries, packageIndex, ...plain } = given;
   Object.assign(gate, plain);
+  Object.assign(gate.packageIndex, packageIndex);
   Object.assign(gate.advisories, advisories);
   Object.assign(gate.trust, trust);
   Object.assign(gate.limits, limits);
@@ -563,6 +609,11 @@ function applyEnv(config: Config, env: Readonly<Record<string, string | undefine
   }
   config.gate.advisories.mirrorDir = value('RAYGATE_OSV_DB') ?? config.gate.advisories.mirrorDir;
   config.gate.vsa.keyFile = value('RAYGATE_VSA_KEY') ?? config.gate.vsa.keyFile;
+  const lookups = value('RAYGATE_INDEX_LOOKUPS');
+  if (lookups !== undefined) {
+    if (lookups !== 'on' && lookups !== 'off') throw invalid('RAYGATE_INDEX_LOOKUPS', 'must be on or off');
+    config.gate.packageIndex.lookups = lookups === 'on';
+  }
   const jobs = value('RAYGATE_JOBS');
   if (jobs !== undefined) {
     if (jobs !== 'on' && jobs !== 'off') throw invalid('RAYGATE_JOBS', 'must be on or off');
@@ -580,9 +631,27 @@ function checkGate(gate: GateConfig): void {
   if (gate.advisories.source === 'online' && gate.advisories.apiUrl !== undefined) {
     if (!parseUrl(gate.advisories.apiUrl)) throw invalid('gate.advisories.apiUrl', 'must be a URL');
   }
+  if (gate.packageIndex.lookups) checkPackageIndex(gate.packageIndex);
   if (gate.limits.maxDocumentBytes > gate.limits.maxSubmissionBytes) {
     throw invalid('gate.limits.maxDocumentBytes', 'must not exceed gate.limits.maxSubmissionBytes');
   }
+}
+
+function checkPackageIndex(index: GatePackageIndexConfig): void {
+  const url = parseUrl(index.url);
+  if (!url) throw invalid('gate.packageIndex.url', 'must be a URL');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw invalid('gate.packageIndex.url', 'must use https (plain http only on a loopback address)');
+  }
+  try {
+    assertAllowedHost(url, index.allowedHosts, { name: 'package index', codePrefix: 'PYPI' });
+  } catch {
+    throw invalid(
+      'gate.packageIndex.url',
+      `points at ${url.host}, which gate.packageIndex.allowedHosts does not list`,
+    );
+  }
+  index.url = index.url.replace(/\/+$/, '');
 }
 
 function checkIssuer(issuer: OidcIssuerConfig): void {
@@ -690,7 +759,10 @@ interface ConfigFileData {
   digest?: DigestFileData;
 }
 
-type GateFileData = Partial<Omit<GateConfig, 'advisories' | 'trust' | 'vsa' | 'limits' | 'registries'>> & {
+type GateFileData = Partial<
+  Omit<GateConfig, 'advisories' | 'trust' | 'vsa' | 'limits' | 'registries' | 'packageIndex'>
+> & {
+  packageIndex?: Partial<GatePackageIndexConfig>;
   advisories?: Partial<GateAdvisoriesConfig>;
   trust?: Partial<GateTrustConfig>;
   vsa?: Partial<Omit<GateVsaConfig, 'keyless'>> & {

@@ -72,6 +72,57 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('when the gate package index is configured', () => {
+    const file = (text: string) => ({ path: 'c.yaml', text });
+
+    it('asks pypi.org by default, 8 at a time, and lets the environment turn lookups off', () => {
+      assert.deepEqual(loadConfig({}).gate.packageIndex, {
+        lookups: true,
+        url: 'https://pypi.org',
+        allowedHosts: ['pypi.org'],
+        concurrency: 8,
+        maxRequests: 500,
+        timeoutMs: 10_000,
+      });
+      assert.equal(loadConfig({ RAYGATE_INDEX_LOOKUPS: 'off' }).gate.packageIndex.lookups, false);
+    });
+
+    it('takes a mirror on an allowed host', () => {
+      const config = loadConfig(
+        {},
+        file(
+          'gate:\n  packageIndex: {url: "https://mirror.example/pypi/", allowedHosts: [mirror.example], concurrency: 2}\n',
+        ),
+      );
+      assert.equal(config.gate.packageIndex.url, 'https://mirror.example/pypi');
+      assert.equal(config.gate.packageIndex.concurrency, 2);
+    });
+
+    it('refuses a host the allow-list does not name, plain http off loopback, and unknown keys', async () => {
+      for (const [text, pattern] of [
+        ['gate:\n  packageIndex: {url: "https://evil.example"}\n', /allowedHosts does not list/],
+        [
+          'gate:\n  packageIndex: {url: "http://mirror.example", allowedHosts: [mirror.example]}\n',
+          /must use https/,
+        ],
+        ['gate:\n  packageIndex: {urls: "https://pypi.org"}\n', /unknown setting 'urls'/],
+        ['gate:\n  packageIndex: {concurrency: 0}\n', /concurrency/],
+      ] as const) {
+        const error = await assertRejectsWithCode(() => loadConfig({}, file(text)), 'CONFIG_INVALID');
+        assert.match(error.message, pattern);
+      }
+      await assertRejectsWithCode(() => loadConfig({ RAYGATE_INDEX_LOOKUPS: 'sometimes' }), 'CONFIG_INVALID');
+    });
+
+    it('does not judge the URL when lookups are off', () => {
+      const config = loadConfig(
+        {},
+        file('gate:\n  packageIndex: {lookups: false, url: "https://evil.example"}\n'),
+      );
+      assert.equal(config.gate.packageIndex.lookups, false);
+    });
+  });
+
   describe('when a file configures GitHub Actions OIDC', () => {
     const file = (extra = '') => ({
       path: 'raygate.yaml',

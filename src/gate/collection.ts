@@ -157,7 +157,7 @@ async function gather(
     const files = await Promise.all(
       documents.filter((d) => d.role === 'lock-file').map((d) => load(deps.db, d)),
     );
-    return { content: await collectLockFileEvidence(files) };
+    return { content: await collectLockFileEvidence(files, deps.env.packageIndex()) };
   }
   if (part === PARTS.ray) {
     const files = await Promise.all(

@@ -120,7 +120,13 @@ describe('raygate gate (end to end, real processes)', function () {
         '',
       ].join('\n'),
     );
-    env = { RAYGATE_DATA: data, RAYGATE_CONFIG: path.join(temp.dir, 'raygate.yaml'), RAYGATE_OSV_DB: mirror };
+    // No package index here: pinned releases' upload times stay unknown (lookups off) rather than asking pypi.org.
+    env = {
+      RAYGATE_DATA: data,
+      RAYGATE_CONFIG: path.join(temp.dir, 'raygate.yaml'),
+      RAYGATE_OSV_DB: mirror,
+      RAYGATE_INDEX_LOOKUPS: 'off',
+    };
     for (const role of ['submitter', 'approver', 'admin'] as const) {
       const created = await cli(['tokens', 'create', '--role', role, '--name', role]);
       assert.equal(created.code, 0, created.stderr);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ghsa } from '../advisories/records.ts';
 import { advisorySourceProvider } from '../../src/gate/evidence/advisory-sources.ts';
 import type { EvidenceEnvironment } from '../../src/gate/evidence/environment.ts';
+import type { PackageIndex } from '../../src/gate/evidence/upload-times.ts';
 import { registryPolicy } from '../../src/gate/evidence/registry-policy.ts';
 import { trustProvider } from '../../src/gate/evidence/trust-provider.ts';
 import { loadOrCreateSigningKey } from '../../src/gate/signing-key.ts';
@@ -36,8 +37,16 @@ export async function importGateMirror(
   return mirror;
 }
 
-/** What an in-process worker collects evidence with: that mirror, the public-good root (offline), no registries. */
-export function gateEnvironment(mirrorDir: string, dir: string, now: () => Date): EvidenceEnvironment {
+/**
+ * What an in-process worker collects evidence with: that mirror, the public-good root (offline), no
+ * registries, and no package index unless one is given (upload times stay unknown, lookups off).
+ */
+export function gateEnvironment(
+  mirrorDir: string,
+  dir: string,
+  now: () => Date,
+  packageIndex: () => PackageIndex | undefined = () => undefined,
+): EvidenceEnvironment {
   return {
     advisorySource: advisorySourceProvider({ source: 'mirror', mirrorDir, apiUrl: undefined }, mirrorDir),
     trust: trustProvider(
@@ -46,6 +55,7 @@ export function gateEnvironment(mirrorDir: string, dir: string, now: () => Date)
       now,
     ),
     registries: registryPolicy({ registries: [], dockerConfigDir: undefined, registryCaFile: undefined }),
+    packageIndex,
     now,
     log: SILENT_LOGGER,
   };

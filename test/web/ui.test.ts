@@ -94,7 +94,12 @@ describe('web UI (Chromium)', function () {
         },
       }),
     );
-    const env = { RAYGATE_DATA: path.join(temp.dir, 'data'), RAYGATE_CONFIG: config };
+    // Lookups off: the submitted requirements file must not make the service ask pypi.org.
+    const env = {
+      RAYGATE_DATA: path.join(temp.dir, 'data'),
+      RAYGATE_CONFIG: config,
+      RAYGATE_INDEX_LOOKUPS: 'off',
+    };
     const created = await runCli(
       ['tokens', 'create', '--role', 'admin', '--name', 'first admin', '--format', 'json'],
       {

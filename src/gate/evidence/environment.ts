@@ -2,6 +2,7 @@ import type { AdvisorySource } from '../../advisories/source.ts';
 import type { RegistryAccessOptions } from '../../sbom/sources/oci-registry-reader.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { TrustSet } from './trust.ts';
+import type { PackageIndex } from './upload-times.ts';
 
 /** Which registries the gate may reach, and how: built from `gate.registries` (registry-policy.ts). */
 export interface RegistryPolicy {
@@ -18,6 +19,11 @@ export interface EvidenceEnvironment {
   advisorySource(): Promise<AdvisorySource>;
   trust(): Promise<TrustSet>;
   registries: RegistryPolicy;
+  /**
+   * The package index asked for upload times (the cooldown rule), fresh for each collection so each has its
+   * own request budget; undefined when lookups are off.
+   */
+  packageIndex(): PackageIndex | undefined;
   now(): Date;
   log: Logger;
 }
