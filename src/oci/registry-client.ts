@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { lookup as dnsLookup } from 'node:dns';
-import type { LookupAddress, LookupOptions } from 'node:dns';
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { RaygateError, describeError, isRaygateError } from '../shared/errors.ts';
 import type { CredentialResolver, RegistryCredential } from './credentials.ts';
 import { HostGuard } from './host-policy.ts';
+import { guardedLookup } from './guarded-lookup.ts';
 import { MANIFEST_ACCEPT, MEDIA_TYPES, baseMediaType } from './media-types.ts';
 import { apiHost } from './reference.ts';
 import { parseWwwAuthenticate } from './www-authenticate.ts';
@@ -584,30 +583,6 @@ export class RegistryClient {
   ): RaygateError {
     return new RaygateError(code, kind, `${this.registry}/${this.repository}: ${why}.`);
   }
-}
-
-function guardedLookup(guard: HostGuard) {
-  return (
-    hostname: string,
-    options: LookupOptions,
-    callback: (
-      error: NodeJS.ErrnoException | null,
-      address: string | LookupAddress[],
-      family?: number,
-    ) => void,
-  ) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, '', 0);
-      try {
-        const named = guard.isNameAllowed(hostname);
-        for (const a of addresses) guard.checkAddress(a.address, hostname, named);
-      } catch (denied) {
-        return callback(denied as NodeJS.ErrnoException, '', 0);
-      }
-      if (options.all) callback(null, addresses);
-      else callback(null, addresses[0]!.address, addresses[0]!.family);
-    });
-  };
 }
 
 function headerValue(

@@ -1,5 +1,5 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { Agent, request, type Dispatcher } from 'undici';
+import { guardedLookup } from '../../oci/guarded-lookup.ts';
 import { HostGuard } from '../../oci/host-policy.ts';
 import { RaygateError } from '../../shared/errors.ts';
 import { assertAllowedHost, retryAfterMs } from '../../shared/http-client.ts';
@@ -186,28 +186,4 @@ function denied(url: URL, error: unknown): RaygateError {
     `Refusing to send to ${url.host}: ${why.replace(/; allow it explicitly.*$/, '')}; list it under digest.allowPrivateHosts (--allow-private-host) if it is yours.`,
     { cause: error },
   );
-}
-
-function guardedLookup(guard: HostGuard) {
-  return (
-    hostname: string,
-    options: LookupOptions,
-    callback: (
-      error: NodeJS.ErrnoException | null,
-      address: string | LookupAddress[],
-      family?: number,
-    ) => void,
-  ) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, '', 0);
-      try {
-        const named = guard.isNameAllowed(hostname);
-        for (const a of addresses) guard.checkAddress(a.address, hostname, named);
-      } catch (refused) {
-        return callback(refused as NodeJS.ErrnoException, '', 0);
-      }
-      if (options.all) callback(null, addresses);
-      else callback(null, addresses[0]!.address, addresses[0]!.family);
-    });
-  };
 }
