@@ -207,6 +207,15 @@ export const runtime: Omit<ServiceRuntime, 'createLogger'> = {
     const server = await startServer(app, config.server);
     const publicUrl = config.gate.publicUrl ?? server.url;
     ready.publicUrl = publicUrl;
+    if (config.gate.publicUrl === undefined && config.gate.vsa.verifierId === undefined) {
+      // Consumers of VSAs pin the verifier id: one that changes with the bind address or port breaks them.
+      log.warn(
+        'VSAs will name this listen address as their verifier; set RAYGATE_PUBLIC_URL (or gate.vsa.verifierId)',
+        {
+          verifierId: publicUrl,
+        },
+      );
+    }
     ready.gate = {
       collection: { db, jobs: queue, env, log: log.child({ component: 'gate' }), now },
       vsa: {
