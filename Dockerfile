@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # raygate's gate service. Node runs the TypeScript sources directly (type stripping), so there is no build
-# step: production dependencies, the sources, the shipped policies. Runs as a non-root user and writes only
+# step: production dependencies, the sources, the shipped policies and the web UI's files. Runs as a non-root user and writes only
 # to /data (a volume: the embedded store, the VSA signing key, the OSV mirror, the TUF cache) and /tmp
 # (Node's compile cache), so it runs with a read-only root file system.
 FROM node:24-bookworm-slim
@@ -14,6 +14,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY bin ./bin
 COPY src ./src
 COPY policies ./policies
+COPY web ./web
 
 # The node image's unprivileged user (uid 1000); numeric so runAsNonRoot admission checks can verify it.
 RUN mkdir -p /data && chown 1000:1000 /data

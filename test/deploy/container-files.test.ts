@@ -4,6 +4,7 @@ import { access, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { WEB_ROOT } from '../../src/api/web-ui.ts';
 import { buildProgram } from '../../src/cli/main.ts';
 import { loadConfig } from '../../src/config.ts';
 import { postgresServer } from '../support/postgres-server.ts';
@@ -164,7 +165,8 @@ describe('container files (Dockerfile, .dockerignore, docker-compose.yml)', func
       assert.equal(node.status, 0, `node accepts ${nodeFlags.join(' ')}: ${node.stderr}`);
       assert.ok(script.startsWith(`${workdir()}/`));
       const copiedTo = all('COPY').map((i) => path.posix.resolve(workdir(), i.args.split(/\s+/).at(-1)!));
-      for (const needed of ['bin', 'src', 'policies']) {
+      // The web UI is read from WEB_ROOT at run time: an image without it serves an API and no pages.
+      for (const needed of ['bin', 'src', 'policies', path.relative(REPO_ROOT, WEB_ROOT)]) {
         assert.ok(copiedTo.includes(path.posix.join(workdir(), needed)), `COPY ${needed}`);
       }
       assert.ok(
@@ -184,6 +186,7 @@ describe('container files (Dockerfile, .dockerignore, docker-compose.yml)', func
         'src/main.ts',
         'src/store/migrations/0001_foundation.sql',
         'policies/ray-release.yaml',
+        path.join(path.relative(REPO_ROOT, WEB_ROOT), 'index.html'),
       ]) {
         await access(path.join(REPO_ROOT, needed));
         assert.ok(keptByDockerignore(dockerignore, needed), `${needed} is in the build context`);
