@@ -2,7 +2,7 @@ import { RaygateError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/log.ts';
 import { looksLikeApiToken, type ApiTokens } from '../../store/api-tokens.ts';
 import type { OidcVerifier } from './oidc.ts';
-import type { Principal } from './principal.ts';
+import { tokenPrincipal, type Principal } from './principal.ts';
 
 export interface Authenticator {
   /** The principal behind an `Authorization` header; throws an `unauthorized` RaygateError otherwise. */
@@ -40,16 +40,7 @@ export function createAuthenticator(
             'The API token is not valid (unknown, expired or revoked).',
           );
         }
-        const { record } = check;
-        return {
-          kind: 'token',
-          actor: `token:${record.id}`,
-          tokenId: record.id,
-          name: record.name,
-          role: record.role,
-          projects: record.projects,
-          approvalRoles: record.approvalRoles,
-        };
+        return tokenPrincipal(check.record);
       }
       if (!oidc.enabled) {
         throw new RaygateError(

@@ -2,10 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { RaygateError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/log.ts';
-import type { ApiTokenRecord } from '../../store/api-tokens.ts';
 import type { UiSessions } from '../../store/ui-sessions.ts';
 import type { Authenticator } from './authenticate.ts';
-import type { Principal, TokenPrincipal } from './principal.ts';
+import { tokenPrincipal, type Principal } from './principal.ts';
 
 /*
  * Why a server-side session and not the token in the browser: a token kept in localStorage or a readable
@@ -55,19 +54,6 @@ export function sessionCookie(secret: string, expiresAt: Date, secure: boolean, 
 /** Set-Cookie that makes the browser forget the session. */
 export function clearedSessionCookie(secure: boolean): string {
   return `${SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
-}
-
-/** The principal of an API token: the same whether it came as a Bearer header or behind a session. */
-export function tokenPrincipal(record: ApiTokenRecord): TokenPrincipal {
-  return {
-    kind: 'token',
-    actor: `token:${record.id}`,
-    tokenId: record.id,
-    name: record.name,
-    role: record.role,
-    projects: record.projects,
-    approvalRoles: record.approvalRoles,
-  };
 }
 
 export interface RequestAuthentication {

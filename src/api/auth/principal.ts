@@ -1,4 +1,4 @@
-import type { Role } from '../../store/api-tokens.ts';
+import type { ApiTokenRecord, Role } from '../../store/api-tokens.ts';
 
 /** Who is calling. Identity comes only from a verified credential, never from a client-set header. */
 export type Principal = TokenPrincipal | OidcPrincipal | AnonymousPrincipal;
@@ -49,3 +49,16 @@ export const ANONYMOUS: AnonymousPrincipal = {
   role: null,
   projects: [],
 };
+
+/** The principal of an API token: the same whether it came as a Bearer header or behind a UI session. */
+export function tokenPrincipal(record: ApiTokenRecord): TokenPrincipal {
+  return {
+    kind: 'token',
+    actor: `token:${record.id}`,
+    tokenId: record.id,
+    name: record.name,
+    role: record.role,
+    projects: record.projects,
+    approvalRoles: record.approvalRoles,
+  };
+}
