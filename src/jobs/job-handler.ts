@@ -42,6 +42,14 @@ export interface JobHandler<P = unknown> {
   run(job: JobRun<P>): Promise<unknown>;
 }
 
+/** The payload of a job that only says why it runs (a schedule's `{reason: 'periodic'}`, or a person's). */
+export const REASON_PAYLOAD_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  properties: { reason: { type: 'string', maxLength: 200 } },
+} as const;
+
 /** Declares a handler with a typed payload; the registry stores it type-erased. */
 export function defineJobHandler<P>(handler: JobHandler<P>): JobHandler {
   return handler as JobHandler;

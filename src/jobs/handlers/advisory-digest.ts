@@ -1,19 +1,14 @@
 import { buildDigests } from '../digest/build.ts';
 import { deliverDigest, type DeliverPayload } from '../digest/deliver.ts';
 import { DIGEST_QUEUES, type DigestJobServices } from '../digest/services.ts';
-import { defineJobHandler, type JobHandler } from '../job-handler.ts';
+import { defineJobHandler, REASON_PAYLOAD_SCHEMA, type JobHandler } from '../job-handler.ts';
 
 /** The scheduled digest run: every project's approved releases against the advisories as they are now. */
 export function createBuildDigestsHandler(digest: () => DigestJobServices): JobHandler {
   return defineJobHandler<{ reason: string }>({
     queue: DIGEST_QUEUES.build,
     description: 'Compare approved releases with the advisories and record a digest per project.',
-    payloadSchema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['reason'],
-      properties: { reason: { type: 'string', maxLength: 200 } },
-    },
+    payloadSchema: REASON_PAYLOAD_SCHEMA,
     maxAttempts: 3,
     timeoutMs: 60 * 60_000,
     run: (job) => buildDigests(digest(), job),

@@ -8,7 +8,7 @@ import {
 import { GATE_QUEUES } from '../../gate/job-names.ts';
 import { reevaluateAwaiting } from '../../gate/reevaluation.ts';
 import { attachVsas, issueVsas, markVsasFailed, type VsaDeps } from '../../gate/vsa-issuer.ts';
-import { defineJobHandler, type JobHandler } from '../job-handler.ts';
+import { defineJobHandler, REASON_PAYLOAD_SCHEMA, type JobHandler } from '../job-handler.ts';
 
 /** What the gate's job handlers use; composition.ts builds it. */
 export interface GateJobServices {
@@ -17,6 +17,12 @@ export interface GateJobServices {
 }
 
 const RELEASE_ID = { type: 'string', pattern: '^rel_[A-Za-z0-9_-]{1,64}$' } as const;
+const RELEASE_PAYLOAD_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['releaseId'],
+  properties: { releaseId: RELEASE_ID },
+} as const;
 
 /** One part of a release's evidence (an artifact, its lock files, its Ray manifests). */
 export function createCollectEvidenceHandler(gate: () => GateJobServices): JobHandler {
@@ -61,12 +67,7 @@ export function createIssueVsaHandler(gate: () => GateJobServices): JobHandler {
   return defineJobHandler<{ releaseId: string }>({
     queue: GATE_QUEUES.issueVsa,
     description: 'Sign a SLSA verification summary (VSA) for each artifact of an approved release.',
-    payloadSchema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['releaseId'],
-      properties: { releaseId: RELEASE_ID },
-    },
+    payloadSchema: RELEASE_PAYLOAD_SCHEMA,
     maxAttempts: 5,
     timeoutMs: 5 * 60_000,
     run: async (job) => {
@@ -84,12 +85,7 @@ export function createAttachVsaHandler(gate: () => GateJobServices): JobHandler 
   return defineJobHandler<{ releaseId: string }>({
     queue: GATE_QUEUES.attachVsa,
     description: "Attach an approved release's VSAs to its images as OCI referrers.",
-    payloadSchema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['releaseId'],
-      properties: { releaseId: RELEASE_ID },
-    },
+    payloadSchema: RELEASE_PAYLOAD_SCHEMA,
     maxAttempts: 5,
     timeoutMs: 5 * 60_000,
     run: (job) => attachVsas(gate().vsa, job.payload.releaseId, job),
@@ -100,12 +96,7 @@ export function createReevaluateHandler(gate: () => GateJobServices): JobHandler
   return defineJobHandler<{ reason: string }>({
     queue: GATE_QUEUES.reevaluate,
     description: 'Judge releases awaiting approval again (exceptions expire or change, advisories change).',
-    payloadSchema: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['reason'],
-      properties: { reason: { type: 'string', maxLength: 200 } },
-    },
+    payloadSchema: REASON_PAYLOAD_SCHEMA,
     maxAttempts: 3,
     timeoutMs: 30 * 60_000,
     run: () => reevaluateAwaiting(gate().collection),
