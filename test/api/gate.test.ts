@@ -597,6 +597,15 @@ for (const backend of BACKENDS) {
     });
 
     describe('when the request is malformed', () => {
+      it('refuses a listing cursor it did not give', async () => {
+        const forged = Buffer.from('not-a-cursor').toString('base64url');
+        for (const path of ['/api/v1/releases', '/api/v1/exceptions']) {
+          const answer = await call(api.url, 'GET', `${path}?cursor=${forged}`, { token: tokens.viewer });
+          assert.deepEqual([answer.status, errorCode(answer)], [400, 'REQUEST_INVALID'], path);
+          assert.match(answer.text, /cursor is not one this server gave/);
+        }
+      });
+
       it('answers 400 for broken JSON, unknown fields and schema violations, 413 over the limit', async () => {
         const broken = await call(api.url, 'POST', '/api/v1/releases', {
           token: tokens.submitter,

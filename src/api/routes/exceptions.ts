@@ -1,6 +1,5 @@
 import { exceptionNotFound } from '../../gate/errors.ts';
 import { exceptionStatus } from '../../gate/exception-service.ts';
-import { RaygateError } from '../../shared/errors.ts';
 import { PROJECT_PATTERN } from '../../store/api-tokens.ts';
 import type { ExceptionRecord, ExceptionScopeRecord } from '../../store/repos/exceptions.ts';
 import { coversProject } from '../auth/permissions.ts';
@@ -96,10 +95,7 @@ export function createExceptionRoutes(services: ApiServices): Route[] {
       },
       handler: async ({ query, principal, authorize }) => {
         if (query.project !== undefined) authorize('release:read', query.project);
-        const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-        if (query.cursor !== undefined && !before) {
-          throw new RaygateError('REQUEST_INVALID', 'usage', 'The cursor is not one this server gave.');
-        }
+        const before = decodeCursor(query.cursor);
         const at = now();
         const page = await gate.exceptions.list({
           ...(principal.projects === null ? {} : { projects: principal.projects }),

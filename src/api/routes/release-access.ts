@@ -1,3 +1,4 @@
+import { RaygateError } from '../../shared/errors.ts';
 import { releaseNotFound } from '../../gate/errors.ts';
 import type { ReleaseRecord } from '../../store/repos/releases.ts';
 import { coversProject } from '../auth/permissions.ts';
@@ -30,8 +31,11 @@ export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(`${at.getTime()}:${id}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { at: Date; id: string } | undefined {
+/** The cursor a listing gave back to it; anything else is refused (REQUEST_INVALID). */
+export function decodeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
+  if (cursor === undefined) return undefined;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const match = /^(\d{1,15}):([A-Za-z0-9_-]{1,80})$/.exec(text);
-  return match ? { at: new Date(Number(match[1])), id: match[2]! } : undefined;
+  if (!match) throw new RaygateError('REQUEST_INVALID', 'usage', 'The cursor is not one this server gave.');
+  return { at: new Date(Number(match[1])), id: match[2]! };
 }

@@ -134,10 +134,7 @@ export function createReleaseRoutes(services: ApiServices): Route[] {
       },
       handler: async ({ query, principal, authorize }) => {
         if (query.project !== undefined) authorize('release:read', query.project);
-        const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-        if (query.cursor !== undefined && !before) {
-          throw new RaygateError('REQUEST_INVALID', 'usage', 'The cursor is not one this server gave.');
-        }
+        const before = decodeCursor(query.cursor);
         const releases = await gate.releases.list({
           ...(principal.projects === null ? {} : { projects: principal.projects }),
           ...(query.project !== undefined ? { project: query.project } : {}),
