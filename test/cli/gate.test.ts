@@ -2,13 +2,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MEDIA_TYPES } from '../../src/oci/media-types.ts';
 import { canonicalJson } from '../../src/shared/canonical-json.ts';
-import { HostGuard } from '../../src/oci/host-policy.ts';
-import { RegistryClient } from '../../src/oci/registry-client.ts';
 import { openPgliteDb } from '../../src/store/pglite-db.ts';
+import { pushOneLayerImage } from '../support/push-image.ts';
 import { startRegistry, type RunningRegistry } from '../support/registry.ts';
-import { buildTarGz } from '../support/tar-builder.ts';
 import { fixturePath } from '../support/fixture-path.ts';
 import { runCli, type CliRun } from '../support/run-cli.ts';
 import { startServe, type ServeProcess } from '../support/serve-process.ts';
@@ -19,51 +16,6 @@ import { GATE_POLICIES, importGateMirror, PUBLIC_GOOD_ROOT, VULNERABLE_WHEEL } f
 /** rfc8785 0.1.2 as published, and the Sigstore bundle GitHub Actions made for exactly these bytes. */
 const WHEEL = fixturePath('attest', 'pep740', 'rfc8785-0.1.2-py3-none-any.whl');
 const WHEEL_BUNDLE = fixturePath('attest', 'sigstore-python', 'bundle_v3_github.whl.sigstore');
-
-/** Pushes a one-layer image built here (a wheel's dist-info inside) to the local registry; its digest. */
-async function pushImage(host: string, repository: string): Promise<string> {
-  const client = new RegistryClient({
-    registry: host,
-    repository,
-    insecure: true,
-    hostGuard: new HostGuard({ allow: [host] }),
-  });
-  try {
-    const layer = buildTarGz([
-      {
-        name: 'usr/lib/python3/dist-packages/rfc8785-0.1.2.dist-info/METADATA',
-        content: 'Metadata-Version: 2.1\nName: rfc8785\nVersion: 0.1.2\n',
-      },
-    ]);
-    const layerDigest = await client.pushBlob(layer);
-    const config = Buffer.from(
-      JSON.stringify({
-        architecture: 'amd64',
-        os: 'linux',
-        rootfs: { type: 'layers', diff_ids: [] },
-        config: {},
-      }),
-    );
-    const configDigest = await client.pushBlob(config);
-    const manifest = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: MEDIA_TYPES.ociManifest,
-        config: { mediaType: MEDIA_TYPES.ociConfig, digest: configDigest, size: config.length },
-        layers: [
-          {
-            mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-            digest: layerDigest,
-            size: layer.length,
-          },
-        ],
-      }),
-    );
-    return (await client.putManifest('v1', manifest, MEDIA_TYPES.ociManifest)).digest;
-  } finally {
-    await client.close();
-  }
-}
 
 interface ReleaseJson {
   id: string;
@@ -105,7 +57,12 @@ describe('raygate gate (end to end, real processes)', function () {
     data = await makePgliteDataDir(path.join(temp.dir, 'data'));
     const mirror = await importGateMirror(temp.dir);
     registry = await startRegistry();
-    image = `${registry.host}/acme/ray@${await pushImage(registry.host, 'acme/ray')}`;
+    image = `${registry.host}/acme/ray@${await pushOneLayerImage(registry.host, 'acme/ray', 'v1', [
+      {
+        name: 'usr/lib/python3/dist-packages/rfc8785-0.1.2.dist-info/METADATA',
+        content: 'Metadata-Version: 2.1\nName: rfc8785\nVersion: 0.1.2\n',
+      },
+    ])}`;
     await writeFile(
       path.join(temp.dir, 'raygate.yaml'),
       [

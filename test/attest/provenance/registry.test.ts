@@ -11,10 +11,10 @@ import { referrersTag } from '../../../src/oci/referrers.ts';
 import { HostGuard } from '../../../src/oci/host-policy.ts';
 import { RegistryClient } from '../../../src/oci/registry-client.ts';
 import { signToBundle } from '../../../src/attest/sign-client.ts';
+import { pushOneLayerImage } from '../../support/push-image.ts';
 import { startRegistry } from '../../support/registry.ts';
 import type { RunningRegistry } from '../../support/registry.ts';
 import { runCli } from '../../support/run-cli.ts';
-import { buildTarGz } from '../../support/tar-builder.ts';
 import { makeTempDir } from '../../support/temp-dir.ts';
 import { startSigstoreStack } from '../sigstore-stack.ts';
 
@@ -25,41 +25,6 @@ function client(host: string, repository: string): RegistryClient {
     insecure: true,
     hostGuard: new HostGuard({ allow: [host] }),
   });
-}
-
-/** Pushes a one-layer image built here; returns its manifest digest. */
-async function pushImage(host: string, repository: string, tag: string, content: string): Promise<string> {
-  const c = client(host, repository);
-  try {
-    const layer = buildTarGz([{ name: 'hello.txt', content }]);
-    const layerDigest = await c.pushBlob(layer);
-    const config = Buffer.from(
-      JSON.stringify({
-        architecture: 'amd64',
-        os: 'linux',
-        rootfs: { type: 'layers', diff_ids: [] },
-        config: {},
-      }),
-    );
-    const configDigest = await c.pushBlob(config);
-    const manifest = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: MEDIA_TYPES.ociManifest,
-        config: { mediaType: MEDIA_TYPES.ociConfig, digest: configDigest, size: config.length },
-        layers: [
-          {
-            mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-            digest: layerDigest,
-            size: layer.length,
-          },
-        ],
-      }),
-    );
-    return (await c.putManifest(tag, manifest, MEDIA_TYPES.ociManifest)).digest;
-  } finally {
-    await c.close();
-  }
 }
 
 /**
@@ -581,3 +546,8 @@ describe('image signatures and attestations in a registry', function () {
     });
   });
 });
+
+/** Pushes a one-layer image built here; returns its manifest digest. */
+function pushImage(host: string, repository: string, tag: string, content: string): Promise<string> {
+  return pushOneLayerImage(host, repository, tag, [{ name: 'hello.txt', content }]);
+}
