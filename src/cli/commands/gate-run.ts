@@ -187,7 +187,7 @@ function githubRepositoryUrl(env: NodeJS.ProcessEnv): string | undefined {
 
 function hostOf(server: string): string {
   try {
-    return new URL(server).host;
+    return new URL(server).hostname;
   } catch {
     return server;
   }

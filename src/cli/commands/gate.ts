@@ -63,7 +63,7 @@ export const registerGate: RegisterCommand = (program, context) => {
       )
       .option(
         '--oidc-audience <audience>',
-        'audience of the GitHub Actions OIDC token (default: the server host)',
+        "audience of the GitHub Actions OIDC token (default: the server's host name, without port)",
       )
       .addOption(
         new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'),
